@@ -1,0 +1,188 @@
+"""Writes to the plan: loading a plan's content from the repository.
+
+`load_plan_content` is idempotent on natural keys (plan slug, then each
+element's `code` under its parent). It never overwrites silently: where the
+database differs from the content file (an editor changed something), it
+reports each difference and leaves the database as it is, unless the caller
+asks to overwrite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from .models import (
+    Action,
+    ContextReference,
+    Milestone,
+    Objective,
+    Plan,
+    ProcessPhase,
+    Promoter,
+    Theme,
+    Tool,
+    VisionPillar,
+)
+
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
+LOAD_REASON = "Loaded from the plan content file"
+
+
+class UnknownPlanContent(LookupError):
+    def __init__(self, name: str, known: list[str]) -> None:
+        self.name = name
+        self.known = known
+        super().__init__(f"Unknown plan '{name}'. Known plans: {', '.join(known) or 'none'}.")
+
+
+@dataclass(frozen=True)
+class Difference:
+    element: str
+    field: str
+    in_database: Any
+    in_content: Any
+
+    def __str__(self) -> str:
+        return f"{self.element}: {self.field} is {self.in_database!r} in the database, {self.in_content!r} in the content file"
+
+
+@dataclass
+class LoadReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    differences: list[Difference] = field(default_factory=list)
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+def available_plan_contents() -> list[str]:
+    return sorted(path.stem for path in CONTENT_DIR.glob("*.yaml"))
+
+
+def read_plan_content(name: str) -> dict[str, Any]:
+    known = available_plan_contents()
+    if name not in known:
+        raise UnknownPlanContent(name, known)
+    with (CONTENT_DIR / f"{name}.yaml").open(encoding="utf-8") as handle:
+        content: dict[str, Any] = yaml.safe_load(handle)
+    return content
+
+
+def load_plan(*, name: str, overwrite: bool = False) -> LoadReport:
+    """Load the named content file (e.g. 'torino') into the database."""
+    return load_plan_content(content=read_plan_content(name), overwrite=overwrite)
+
+
+@transaction.atomic
+def load_plan_content(*, content: dict[str, Any], overwrite: bool = False) -> LoadReport:
+    loader = _Loader(report=LoadReport(), overwrite=overwrite)
+    plan_data = dict(content["plan"])
+    plan = loader.upsert(Plan, lookup={"slug": plan_data.pop("slug")}, values=plan_data)
+    for order, item in enumerate(content.get("promoters", []), start=1):
+        loader.upsert_child(Promoter, parent={"plan": plan}, item=item, order=order)
+    for order, item in enumerate(content.get("pillars", []), start=1):
+        loader.upsert_child(VisionPillar, parent={"plan": plan}, item=item, order=order)
+    for order, item in enumerate(content.get("phases", []), start=1):
+        loader.upsert_child(ProcessPhase, parent={"plan": plan}, item=item, order=order)
+    for item in content.get("references", []):
+        loader.upsert_child(ContextReference, parent={"plan": plan}, item=item, order=None)
+    for theme_order, theme_item in enumerate(content.get("themes", []), start=1):
+        theme_values = {k: v for k, v in theme_item.items() if k != "objectives"}
+        theme = loader.upsert_child(Theme, parent={"plan": plan}, item=theme_values, order=theme_order)
+        for objective_order, objective_item in enumerate(theme_item.get("objectives", []), start=1):
+            objective_values = {k: v for k, v in objective_item.items() if k != "actions"}
+            objective = loader.upsert_child(
+                Objective, parent={"theme": theme}, item=objective_values, order=objective_order
+            )
+            for action_order, action_item in enumerate(objective_item.get("actions", []), start=1):
+                action_values = {k: v for k, v in action_item.items() if k not in ("tools", "milestones")}
+                action = loader.upsert_child(
+                    Action, parent={"objective": objective}, item=action_values, order=action_order
+                )
+                for tool_order, tool_item in enumerate(action_item.get("tools", []), start=1):
+                    loader.upsert_child(Tool, parent={"action": action}, item=tool_item, order=tool_order)
+                for milestone_order, milestone_item in enumerate(action_item.get("milestones", []), start=1):
+                    loader.upsert(
+                        Milestone,
+                        lookup={"action": action, "title_it": milestone_item["title_it"]},
+                        values={**milestone_item, "order": milestone_order},
+                    )
+    return loader.report
+
+
+@dataclass
+class _Loader:
+    report: LoadReport
+    overwrite: bool
+
+    def upsert_child(
+        self, model: type[models.Model], *, parent: dict[str, Any], item: dict[str, Any], order: int | None
+    ) -> Any:
+        values = {k: v for k, v in item.items() if k != "code"}
+        if order is not None:
+            values["order"] = order
+        return self.upsert(model, lookup={**parent, "code": item["code"]}, values=values)
+
+    def upsert(self, model: type[models.Model], *, lookup: dict[str, Any], values: dict[str, Any]) -> Any:
+        label = f"{model._meta.verbose_name} {_natural_key(lookup)}"
+        instance = model._default_manager.filter(**lookup).first()
+        if instance is None:
+            instance = model(**lookup, **values)
+            _save(instance)
+            self.report.created.append(label)
+            return instance
+        differences = [
+            Difference(label, name, getattr(instance, name), _as_field_value(model, name, value))
+            for name, value in values.items()
+            if getattr(instance, name) != _as_field_value(model, name, value)
+        ]
+        if not differences:
+            self.report.unchanged += 1
+            return instance
+        if self.overwrite:
+            for difference in differences:
+                setattr(instance, difference.field, difference.in_content)
+            _save(instance)
+            self.report.updated.append(label)
+        else:
+            self.report.differences.extend(differences)
+        return instance
+
+
+def _natural_key(lookup: dict[str, Any]) -> str:
+    return "/".join(str(getattr(v, "code", None) or getattr(v, "slug", None) or v) for v in lookup.values())
+
+
+def _as_field_value(model: type[models.Model], name: str, value: Any) -> Any:
+    """Normalise a YAML value to what the model field holds, so that comparisons are exact."""
+    model_field = model._meta.get_field(name)
+    if value is None:
+        return None if model_field.null else ""
+    if isinstance(model_field, models.DecimalField):
+        return Decimal(str(value))
+    if isinstance(model_field, models.DateField) and not isinstance(value, date):
+        return date.fromisoformat(str(value))
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+def _save(instance: models.Model) -> None:
+    """Validate like a form would, then save with a history reason."""
+    try:
+        instance.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        raise ValidationError(f"{instance._meta.verbose_name} '{instance}': {error.message_dict}") from error
+    instance._change_reason = LOAD_REASON  # type: ignore[attr-defined]
+    instance.save()

@@ -1,0 +1,11 @@
+"""Settings for the test suite: the dev settings with fast hashing.
+
+DATABASE_URL selects PostgreSQL exactly as in production.
+"""
+
+from .dev import *  # noqa: F403
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+AXES_ENABLED = True
