@@ -192,3 +192,4 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+PORTAL_PLAN = os.environ.get("PORTAL_PLAN", "")

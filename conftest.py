@@ -1,0 +1,50 @@
+"""Fixtures shared by every app's tests: the Turin plan and one user per role."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from socialplan.accounts.models import User
+from socialplan.accounts.services import assign_theme_coordinator, make_plan_editor
+from socialplan.ecosystem.models import Membership, Organization
+from socialplan.plan.models import Plan, Theme
+from socialplan.plan.services import load_plan
+
+
+@pytest.fixture
+def torino(db) -> Plan:
+    load_plan(name="torino")
+    return Plan.objects.get(slug="torino")
+
+
+@dataclass
+class Roles:
+    """One user per platform role; `anonymous` is None."""
+
+    admin: User
+    editor: User
+    coordinator: User
+    member: User
+    participant: User
+    anonymous: None = None
+
+    def as_dict(self) -> dict[str, User | None]:
+        return {name: getattr(self, name) for name in ROLE_NAMES}
+
+
+ROLE_NAMES = ("admin", "editor", "coordinator", "member", "participant", "anonymous")
+
+
+@pytest.fixture
+def roles(torino: Plan) -> Roles:
+    """The coordinator coordinates the social procurement theme only."""
+    admin = User.objects.create_superuser(email="admin@example.org", password="x")
+    editor = User.objects.create_user(email="editor@example.org", password="x")
+    make_plan_editor(user=editor)
+    coordinator = User.objects.create_user(email="coordinator@example.org", password="x")
+    assign_theme_coordinator(user=coordinator, theme=Theme.objects.get(plan=torino, code="social-procurement"))
+    member = User.objects.create_user(email="member@example.org", password="x")
+    organization = Organization.objects.create(legal_name="Cooperativa Esempio", codice_fiscale="00743110157")
+    Membership.objects.create(user=member, organization=organization)
+    participant = User.objects.create_user(email="participant@example.org", password="x")
+    return Roles(admin=admin, editor=editor, coordinator=coordinator, member=member, participant=participant)
