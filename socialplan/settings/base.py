@@ -51,7 +51,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -193,3 +192,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 PORTAL_PLAN = os.environ.get("PORTAL_PLAN", "")
+# Where people report accessibility problems (an email address or a URL),
+# named in the portal's accessibility statement. Empty: the statement points
+# to the plan's promoters' websites.
+PORTAL_ACCESSIBILITY_CONTACT = os.environ.get("PORTAL_ACCESSIBILITY_CONTACT", "")
