@@ -6,11 +6,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test deps dev-deps lint format bench messages clean
+.PHONY: run test deps dev-deps lint format bench bench-postgres messages territory-data clean
 
 run: deps
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_plan torino
+	$(MANAGE) load_territory TO
 	$(MANAGE) create_administrator
 	$(MANAGE) runserver 127.0.0.1:8000
 
@@ -51,5 +52,23 @@ messages: dev-deps
 	$(MANAGE) makemessages -l it -l en --ignore=node_modules --ignore=.venv --ignore=bench
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules
 
+# Rebuild the committed territory file from ISTAT data: a build step in its own
+# venv, never in the platform's (docs/decisions/0005-territory-data.md).
+territory-data:
+	test -x .venv-build/bin/python || $(PYTHON) -m venv .venv-build
+	.venv-build/bin/python -m pip install --quiet -r requirements-build.txt
+	.venv-build/bin/python socialplan/territory/build/build_territory.py --province TO \
+		--name-en "Metropolitan City of Turin" --expect 312 --out socialplan/territory/data/to.geojson
+
+# Benchmarks, not tests: figures printed and written to bench/results/ (see bench/README.md).
+BENCH_DATABASE_URL ?= postgres://socialplan:socialplan@127.0.0.1:5432/postgres
+bench: deps
+	command -v wrk >/dev/null || (apt-get update -q && apt-get install -y -q wrk)
+	$(BIN)/python bench/plan_pages.py --scale metro
+
+bench-postgres: deps
+	command -v wrk >/dev/null || (apt-get update -q && apt-get install -y -q wrk)
+	$(BIN)/python bench/plan_pages.py --scale metro --database-url $(BENCH_DATABASE_URL)
+
 clean:
-	rm -rf $(VENV) node_modules staticfiles
+	rm -rf $(VENV) .venv-build node_modules staticfiles

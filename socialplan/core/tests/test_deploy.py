@@ -9,8 +9,10 @@ from django.conf import settings
 
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    # The browser tests' conftest allows async-unsafe calls in this process only.
+    inherited = {name: value for name, value in os.environ.items() if name != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     environment = {
-        **os.environ,
+        **inherited,
         "DJANGO_SETTINGS_MODULE": "socialplan.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "piano.example.org",
