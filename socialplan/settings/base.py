@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "socialplan.core",
     "socialplan.accounts",
     "socialplan.ecosystem",
+    "socialplan.territory",
     "socialplan.plan",
     "socialplan.portal",
     "socialplan.api",
@@ -181,6 +182,18 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+
+# The database cache is shared by every app process on the same database, so
+# an edit invalidates cached public pages everywhere (socialplan.core.cache).
+# Its table is created by a migration of the core app.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "socialplan_cache",
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    }
+}
+PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", str(60 * 60 * 24)))
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200
