@@ -1,7 +1,37 @@
+"""What every page's header and footer need: the plan, its promoters, the language links."""
+
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
+from django.urls import translate_url
+from django.utils.translation import get_language
+
+from .current import current_plan
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    code: str
+    name: str
+    url: str
+    is_current: bool
+
+
+def language_links(request: HttpRequest) -> list[LanguageLink]:
+    """The same page in every language, as plain links: switching needs neither a form nor JavaScript."""
+    active = get_language()
+    return [
+        LanguageLink(code=code, name=str(name), url=translate_url(request.path, code), is_current=code == active)
+        for code, name in settings.LANGUAGES
+    ]
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:
-    return {}
+    """Lazy values (templates call callables): admin and account pages that never show them pay nothing."""
+    return {
+        "portal_plan": partial(current_plan, request),
+        "language_links": partial(language_links, request),
+    }
