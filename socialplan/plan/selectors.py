@@ -30,8 +30,12 @@ def themes_of(*, plan: Plan) -> QuerySet[Theme]:
 
 
 def plan_tree(*, plan: Plan) -> QuerySet[Theme]:
-    """Themes with their objectives, actions, tools and milestones, in four queries."""
-    actions = Action.objects.prefetch_related("tools", "milestones")
+    """Themes with their objectives, actions and tools, in four queries.
+
+    Milestones stay on the action pages: the explorer would load thousands of
+    them at metropolitan scale without showing them.
+    """
+    actions = Action.objects.prefetch_related("tools")
     objectives = Objective.objects.prefetch_related(Prefetch("actions", queryset=actions))
     return Theme.objects.filter(plan=plan).prefetch_related(Prefetch("objectives", queryset=objectives))
 

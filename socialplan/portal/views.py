@@ -1,6 +1,6 @@
 """Public pages of the plan. Views only pick the plan and call selectors; templates do the rest.
 
-Every page reads a fixed number of set of queries whatever the plan's size (see
+Every page runs a fixed number of queries whatever the plan's size (see
 the query-budget tests). When no plan is loaded, list pages explain it and
 detail pages answer 404.
 """
@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from socialplan.core.cache import cached_public_page
 from socialplan.plan import selectors
 from socialplan.plan.models import Plan
 
@@ -34,6 +35,7 @@ def _render_plan_page(request: HttpRequest, template: str, build: Callable[[Plan
     return render(request, template, {"plan": plan, **build(plan)})
 
 
+@cached_public_page
 def home(request: HttpRequest) -> HttpResponse:
     def build(plan: Plan) -> dict[str, Any]:
         themes = list(selectors.themes_of(plan=plan))
@@ -49,10 +51,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return _render_plan_page(request, "portal/home.html", build)
 
 
+@cached_public_page
 def explorer(request: HttpRequest) -> HttpResponse:
     return _render_plan_page(request, "portal/explorer.html", lambda plan: {"themes": selectors.plan_tree(plan=plan)})
 
 
+@cached_public_page
 def theme_detail(request: HttpRequest, code: str) -> HttpResponse:
     plan = _plan_or_404(request)
     found = selectors.theme_page(plan=plan, code=code)
@@ -61,6 +65,7 @@ def theme_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "portal/theme.html", {"plan": plan, "theme": found})
 
 
+@cached_public_page
 def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_or_404(request)
     found = selectors.objective_page(plan=plan, pk=pk)
@@ -69,6 +74,7 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "portal/objective.html", {"plan": plan, "objective": found, "theme": found.theme})
 
 
+@cached_public_page
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_or_404(request)
     found = selectors.action_page(plan=plan, pk=pk, today=timezone.localdate())
@@ -78,10 +84,12 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "portal/action.html", context)
 
 
+@cached_public_page
 def process(request: HttpRequest) -> HttpResponse:
     return _render_plan_page(request, "portal/process.html", lambda plan: {"phases": selectors.phases_of(plan=plan)})
 
 
+@cached_public_page
 def context_references(request: HttpRequest) -> HttpResponse:
     def build(plan: Plan) -> dict[str, Any]:
         references = list(selectors.references_of(plan=plan))
@@ -93,6 +101,7 @@ def context_references(request: HttpRequest) -> HttpResponse:
     return _render_plan_page(request, "portal/context.html", build)
 
 
+@cached_public_page
 def about(request: HttpRequest) -> HttpResponse:
     """The platform, its licence, its open API and the accessibility statement: shown even without a plan."""
     return render(
