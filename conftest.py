@@ -10,6 +10,8 @@ from socialplan.ecosystem.models import Membership, Organization
 from socialplan.plan.models import Plan, Theme
 from socialplan.plan.services import load_plan
 
+pytest_plugins = ["socialplan.core.tests.browser"]
+
 
 @pytest.fixture
 def torino(db) -> Plan:

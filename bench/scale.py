@@ -225,6 +225,7 @@ def generate(*, scale: str, plan_slug: str = "torino") -> Generated:
     change history (it is not plan content anyone edited), and per-row saves
     with their history rows would take minutes at national scale.
     """
+    from socialplan.core.cache import bump_content_version
     from socialplan.plan.models import Plan
 
     if scale not in SCALES:
@@ -235,6 +236,8 @@ def generate(*, scale: str, plan_slug: str = "torino") -> Generated:
     # The untranslated column takes the active language's text: Italian, the default.
     with translation.override("it"), transaction.atomic():
         created = _Generator(plan=plan, target=SCALES[scale], rng=random.Random(f"socialplan-bench-{scale}")).run()
+    # Bulk writes send no signals: cached public pages must be told the content changed.
+    bump_content_version()
     return Generated(scale=scale, plan=plan_slug, created=created, totals=plan_totals(plan=plan))
 
 

@@ -1,9 +1,47 @@
-"""The Ninja API object: each domain app owns its router and schemas."""
+"""The Ninja API object: each domain app owns its router and schemas.
 
-from ninja import NinjaAPI
+The interactive documentation is ninja's Swagger UI served from the static
+files ninja ships (ninja is in INSTALLED_APPS), so it works offline and
+under the site's CSP: no CDN, no inline script (settings travel in a JSON
+data block read by ninja's swagger-ui-init.js).
+"""
+
+import json
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from ninja import NinjaAPI, Swagger
+
+from socialplan.plan.api import router as plan_router
+
+from .errors import install_error_handlers
+
+
+class SessionSwagger(Swagger):
+    """Swagger UI that sends the CSRF token, so a logged-in user can try the writes.
+
+    ninja adds the token only when the whole API uses session auth; here only
+    the writes do, and the reads stay open.
+    """
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        page_settings = {**self.settings, "url": self.get_openapi_url(api, kwargs)}
+        context = {"swagger_settings": json.dumps(page_settings), "api": api, "add_csrf": True}
+        return render(request, self.template, context)
+
 
 api = NinjaAPI(
     title="Social economy plan API",
     version="1.0.0",
+    description=(
+        "Open data of the metropolitan plans for the social economy: plans, themes, objectives, "
+        "actions, tools, process phases and context references, every text in Italian (`_it`) and "
+        "English (`_en`). Lists take `limit` and `offset` and return `items` with the total `count`."
+    ),
     urls_namespace="api",
+    # validatorUrl null: Swagger UI would otherwise load a badge from an external validator.
+    docs=SessionSwagger(settings={"validatorUrl": None}),
 )
+install_error_handlers(api)
+api.add_router("/", plan_router)

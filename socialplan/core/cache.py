@@ -3,9 +3,11 @@
 Most visitors of the portal are anonymous and read pages that change only
 when the plan office edits content. Each cached page is keyed by a *content
 version* that any save or delete of public content replaces (see
-`watch_public_content`), so an edit is visible on the next request on every
-app process that shares the cache (the database cache by default), with no
-expiry to wait for.
+`watch_public_content`). The version lives in the shared cache (`default`,
+the database cache), so an edit is visible on the next request on every app
+process, with no expiry to wait for; the pages themselves live in each
+process's own memory (`pages`), which spares decoding large entries from the
+database on every hit.
 
 Requests that carry a session or messages cookie, and responses that set a
 cookie, are never cached: nothing personal can leak into a shared page.
@@ -18,7 +20,7 @@ from typing import Any
 from uuid import uuid4
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
@@ -67,12 +69,13 @@ def cached_public_page(view: View) -> View:
             return view(request, *args, **kwargs)
         path_hash = sha256(request.get_full_path().encode()).hexdigest()
         key = f"page:{content_version()}:{get_language()}:{path_hash}"
-        content = cache.get(key)
+        pages = caches["pages"]
+        content = pages.get(key)
         if content is not None:
             return HttpResponse(content)
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming and not response.cookies:
-            cache.set(key, response.content, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
+            pages.set(key, response.content, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
         return response
 
     return wrapper

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
@@ -51,7 +52,10 @@ class Difference:
     in_content: Any
 
     def __str__(self) -> str:
-        return f"{self.element}: {self.field} is {self.in_database!r} in the database, {self.in_content!r} in the content file"
+        return (
+            f"{self.element}: {self.field} is {self.in_database!r} in the database, "
+            f"{self.in_content!r} in the content file"
+        )
 
 
 @dataclass
@@ -113,10 +117,11 @@ def load_plan_content(*, content: dict[str, Any], overwrite: bool = False) -> Lo
                 for tool_order, tool_item in enumerate(action_item.get("tools", []), start=1):
                     loader.upsert_child(Tool, parent={"action": action}, item=tool_item, order=tool_order)
                 for milestone_order, milestone_item in enumerate(action_item.get("milestones", []), start=1):
+                    milestone_values = {k: v for k, v in milestone_item.items() if k != "title_it"}
                     loader.upsert(
                         Milestone,
                         lookup={"action": action, "title_it": milestone_item["title_it"]},
-                        values={**milestone_item, "order": milestone_order},
+                        values={**milestone_values, "order": milestone_order},
                     )
     return loader.report
 
@@ -186,3 +191,35 @@ def _save(instance: models.Model) -> None:
         raise ValidationError(f"{instance._meta.verbose_name} '{instance}': {error.message_dict}") from error
     instance._change_reason = LOAD_REASON  # type: ignore[attr-defined]
     instance.save()
+
+
+# The fields the plan office and theme coordinators report on as an action
+# goes ahead; the action's content (title, description, objective) changes
+# through the back office, where the whole text is reviewed.
+REPORTING_FIELDS = frozenset({"status", "start_date", "end_date", "weight"})
+
+
+@transaction.atomic
+def update_action(*, action: Action, user: AbstractBaseUser, **changes: Any) -> Action:
+    """Apply a reporting update to an action on behalf of `user` and return the saved action.
+
+    The row is re-read under a lock so that two reports arriving together
+    are validated against each other's dates rather than a stale copy; only
+    the fields that really change are written, and the history record names
+    the user and those fields. Raises ValidationError (nothing saved) for a
+    field outside REPORTING_FIELDS or a value the model rejects.
+    """
+    unknown = sorted(set(changes) - REPORTING_FIELDS)
+    if unknown:
+        raise ValidationError({name: "This field cannot be changed by a reporting update." for name in unknown})
+    locked = Action.objects.select_for_update().get(pk=action.pk)
+    changed = sorted(name for name, value in changes.items() if getattr(locked, name) != value)
+    if not changed:
+        return locked
+    for name in changed:
+        setattr(locked, name, changes[name])
+    locked.full_clean()
+    locked._history_user = user  # type: ignore[attr-defined]
+    locked._change_reason = f"Reporting update: {', '.join(changed)}"  # type: ignore[attr-defined]
+    locked.save(update_fields=changed)
+    return locked

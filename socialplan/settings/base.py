@@ -183,15 +183,21 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# The database cache is shared by every app process on the same database, so
-# an edit invalidates cached public pages everywhere (socialplan.core.cache).
-# Its table is created by a migration of the core app.
+# `default`, the database cache, is shared by every app process on the same
+# database (its table is created by a migration of the core app); `pages`
+# holds rendered public pages in each process's memory, invalidated through
+# a version kept in `default` (socialplan.core.cache).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "socialplan_cache",
         "OPTIONS": {"MAX_ENTRIES": 20000},
-    }
+    },
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "public-pages",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PUBLIC_PAGE_CACHE_ENTRIES", "2000"))},
+    },
 }
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", str(60 * 60 * 24)))
 

@@ -47,9 +47,7 @@ def objects(roles, torino: Plan) -> dict[str, Any]:
         "own_tool": Tool.objects.create(action=own_action, code="t1", title_it="Strumento"),
         "other_tool": Tool.objects.create(action=other_action, code="t1", title_it="Strumento"),
         "own_milestone": Milestone.objects.create(action=own_action, title_it="Tappa", due_date=date(2025, 6, 1)),
-        "other_milestone": Milestone.objects.create(
-            action=other_action, title_it="Tappa", due_date=date(2025, 6, 1)
-        ),
+        "other_milestone": Milestone.objects.create(action=other_action, title_it="Tappa", due_date=date(2025, 6, 1)),
         "user": roles.participant,
         "organization": Organization.objects.get(),
     }

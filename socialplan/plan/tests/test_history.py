@@ -4,7 +4,9 @@ import pytest
 from django.apps import apps
 from modeltranslation.translator import translator
 
-PLAN_MODELS = [model for model in apps.get_app_config("plan").get_models() if not model.__name__.startswith("Historical")]
+PLAN_MODELS = [
+    model for model in apps.get_app_config("plan").get_models() if not model.__name__.startswith("Historical")
+]
 
 
 @pytest.mark.parametrize("model", PLAN_MODELS, ids=lambda model: model.__name__)
@@ -18,6 +20,14 @@ def test_history_is_recorded_with_every_language_column(model) -> None:
 def test_all_plan_models_are_covered() -> None:
     names = {model.__name__ for model in PLAN_MODELS}
     assert names == {
-        "Plan", "Promoter", "VisionPillar", "ProcessPhase", "ContextReference",
-        "Theme", "Objective", "Action", "Milestone", "Tool",
+        "Plan",
+        "Promoter",
+        "VisionPillar",
+        "ProcessPhase",
+        "ContextReference",
+        "Theme",
+        "Objective",
+        "Action",
+        "Milestone",
+        "Tool",
     }

@@ -3,10 +3,21 @@
 from io import StringIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from socialplan.plan.models import Action, ContextReference, Objective, Plan, ProcessPhase, Theme, VisionPillar
-from socialplan.plan.services import LOAD_REASON, load_plan
+from socialplan.plan.models import (
+    Action,
+    ContextReference,
+    Milestone,
+    Objective,
+    Plan,
+    ProcessPhase,
+    Theme,
+    Tool,
+    VisionPillar,
+)
+from socialplan.plan.services import LOAD_REASON, load_plan, load_plan_content
 
 
 def run(*args: str) -> str:
@@ -31,13 +42,19 @@ def test_loads_the_turin_plan_as_presented_by_its_promoters() -> None:
     phases = list(ProcessPhase.objects.all())
     assert len(phases) == 6
     assert [p.period_label_it for p in phases] == [
-        "Lug - Ago 2024", "Set - Dic 2024", "4 Dic 2024", "Feb - Mar 2025", "Apr 2025", "2025",
+        "Lug - Ago 2024",
+        "Set - Dic 2024",
+        "4 Dic 2024",
+        "Feb - Mar 2025",
+        "Apr 2025",
+        "2025",
     ]
     assert (phases[1].figure, phases[2].figure) == ("30", "100+")
     themes = Theme.objects.filter(plan=plan)
     assert themes.filter(kind=Theme.Kind.MACRO).count() == 6
     assert set(themes.filter(kind=Theme.Kind.CROSS_CUTTING).values_list("title_it", flat=True)) == {
-        "Misurazione", "Comunicazione",
+        "Misurazione",
+        "Comunicazione",
     }
     procurement = themes.get(code="social-procurement")
     assert procurement.vision_it.startswith("Favorire co-programmazione, co-progettazione e social procurement")
@@ -65,7 +82,9 @@ def test_editors_changes_are_reported_and_kept() -> None:
     load_plan(name="torino")
     Theme.objects.filter(code="governance").update(title_it="Governance del Piano")
     output = run("torino")
-    assert "title_it is 'Governance del Piano' in the database, 'Governance e partnership' in the content file" in output
+    assert (
+        "title_it is 'Governance del Piano' in the database, 'Governance e partnership' in the content file" in output
+    )
     assert Theme.objects.get(code="governance").title_it == "Governance del Piano"
 
     run("torino", "--overwrite")
@@ -74,6 +93,50 @@ def test_editors_changes_are_reported_and_kept() -> None:
 
 @pytest.mark.django_db
 def test_unknown_territory_lists_the_known_ones() -> None:
-    with pytest.raises(CommandError, match="Unknown plan 'roma'. Known plans: torino"):
+    with pytest.raises(CommandError, match=r"Unknown plan 'roma'\. Known plans: torino"):
         run("roma")
+    assert not Plan.objects.exists()
+
+
+MINIMAL_PLAN = {
+    "plan": {"slug": "demo", "title_it": "Piano di prova", "territory_it": "Comune di prova"},
+    "themes": [
+        {
+            "code": "t1",
+            "title_it": "Tema",
+            "objectives": [
+                {
+                    "code": "o1",
+                    "title_it": "Obiettivo",
+                    "actions": [
+                        {
+                            "code": "a1",
+                            "title_it": "Azione",
+                            "start_date": "2025-01-01",
+                            "end_date": "2025-12-31",
+                            "tools": [{"code": "s1", "kind": "fund", "title_it": "Fondo"}],
+                            "milestones": [{"title_it": "Avvio", "due_date": "2025-03-01"}],
+                        }
+                    ],
+                }
+            ],
+        }
+    ],
+}
+
+
+@pytest.mark.django_db
+def test_tools_and_milestones_load_and_reload() -> None:
+    first = load_plan_content(content=MINIMAL_PLAN)
+    second = load_plan_content(content=MINIMAL_PLAN)
+    assert len(first.created) == 6 and not second.created and not second.differences
+    assert Tool.objects.get().kind == "fund"
+    assert Milestone.objects.get().due_date.isoformat() == "2025-03-01"
+
+
+@pytest.mark.django_db
+def test_an_invalid_content_file_writes_nothing() -> None:
+    broken = {**MINIMAL_PLAN, "themes": [{**MINIMAL_PLAN["themes"][0], "kind": "sideways"}]}
+    with pytest.raises(ValidationError, match="kind"):
+        load_plan_content(content=broken)
     assert not Plan.objects.exists()

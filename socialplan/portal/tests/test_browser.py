@@ -5,9 +5,9 @@ from datetime import date, timedelta
 
 import pytest
 
+from socialplan.core.tests.browser import DESKTOP, PHONE, describe_violations
 from socialplan.plan.models import Action, Milestone, Tool
 
-from .conftest import DESKTOP, PHONE, describe_violations
 from .pages import PAGE_NAMES, page_named
 
 pytestmark = pytest.mark.browser

@@ -1,22 +1,27 @@
 """Anonymous visitors get cached pages that an edit invalidates at once."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from socialplan.plan.models import Theme
 
-LOCAL_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}}
+LOCAL_CACHE = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+}
 
 
 @pytest.fixture
 def page_cache():
     with override_settings(CACHES=LOCAL_CACHE):
         cache.clear()
+        caches["pages"].clear()
         yield
         cache.clear()
+        caches["pages"].clear()
 
 
 def get_counting_queries(client: Client, path: str) -> tuple[str, int]:

@@ -1,4 +1,8 @@
-"""Browser fixtures: Debian's Chromium driven by Playwright, with axe-core injected into pages.
+"""Browser fixtures for every app: Debian's Chromium driven by Playwright, with axe-core.
+
+Loaded for the whole suite by the root conftest.py (`pytest_plugins`), so
+one browser serves every test: Playwright's sync API cannot start a second
+one inside the first one's event loop.
 
 Playwright's sync API runs an event loop in the test thread, which makes
 Django refuse ORM calls from that thread unless told it is safe (it is: the
