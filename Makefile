@@ -49,8 +49,8 @@ format: dev-deps
 # Re-extract the interface strings after changing templates or Python strings,
 # then translate the new entries in socialplan/locale/*/LC_MESSAGES/django.po.
 messages: dev-deps
-	$(MANAGE) makemessages -l it -l en --ignore=node_modules --ignore=.venv --ignore=bench
-	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules
+	$(MANAGE) makemessages -l it -l en --ignore=node_modules --ignore=".venv*" --ignore=bench
+	$(MANAGE) compilemessages --ignore=".venv*" --ignore=node_modules
 
 # Rebuild the committed territory file from ISTAT data: a build step in its own
 # venv, never in the platform's (docs/decisions/0005-territory-data.md).

@@ -29,15 +29,37 @@ def themes_of(*, plan: Plan) -> QuerySet[Theme]:
     )
 
 
-def plan_tree(*, plan: Plan) -> QuerySet[Theme]:
-    """Themes with their objectives, actions and tools, in four queries.
+@dataclass
+class ExplorerTree:
+    """The explorer's content: every theme (for navigation) and one theme's full tree."""
 
-    Milestones stay on the action pages: the explorer would load thousands of
-    them at metropolitan scale without showing them.
+    themes: list[Theme]
+    selected: Theme | None
+    objectives: list[Objective]
+
+
+def plan_tree(*, plan: Plan, theme_code: str | None = None) -> ExplorerTree | None:
+    """Themes with their counts, and the objectives, actions and tools of one theme.
+
+    The explorer shows one theme at a time, so its size follows a theme, not
+    the whole plan (300 actions at metropolitan scale). Without a code, the
+    first theme that has objectives is shown. Returns None for an unknown code.
+    Milestones stay on the action pages. Three queries, or four with tools.
     """
-    actions = Action.objects.prefetch_related("tools")
-    objectives = Objective.objects.prefetch_related(Prefetch("actions", queryset=actions))
-    return Theme.objects.filter(plan=plan).prefetch_related(Prefetch("objectives", queryset=objectives))
+    themes = list(themes_of(plan=plan))
+    if theme_code is None:
+        selected = next((theme for theme in themes if theme.objective_count), themes[0] if themes else None)
+    else:
+        selected = next((theme for theme in themes if theme.code == theme_code), None)
+        if selected is None:
+            return None
+    objectives: list[Objective] = []
+    if selected is not None:
+        actions = Action.objects.prefetch_related("tools")
+        objectives = list(
+            Objective.objects.filter(theme=selected).prefetch_related(Prefetch("actions", queryset=actions))
+        )
+    return ExplorerTree(themes=themes, selected=selected, objectives=objectives)
 
 
 def phases_of(*, plan: Plan) -> QuerySet[ProcessPhase]:

@@ -53,7 +53,15 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @cached_public_page
 def explorer(request: HttpRequest) -> HttpResponse:
-    return _render_plan_page(request, "portal/explorer.html", lambda plan: {"themes": selectors.plan_tree(plan=plan)})
+    """One theme's tree at a time (`?tema=<code>`), with every theme in the navigation."""
+
+    def build(plan: Plan) -> dict[str, Any]:
+        tree = selectors.plan_tree(plan=plan, theme_code=request.GET.get("tema"))
+        if tree is None:
+            raise Http404("No such theme.")
+        return {"tree": tree}
+
+    return _render_plan_page(request, "portal/explorer.html", build)
 
 
 @cached_public_page

@@ -164,9 +164,20 @@ def test_explorer_shows_theme_objective_action_tool_with_written_status(client, 
     assert "Status: </span>Delayed</span>" in text
     assert "Public contracts code" in text
     assert "Legal or administrative instrument" in text
+    # Every theme is in the navigation; the first with objectives is open.
+    navigation = text.split('aria-label="Themes of the plan"', 1)[1].split("</nav>", 1)[0]
+    for theme in CONTENT["themes"]:
+        assert theme["title_en"] in navigation
+    assert 'href="?tema=social-procurement" aria-current="page"' in navigation
+
+
+def test_explorer_opens_any_theme_and_refuses_unknown_ones(client, torino):
     # Themes still to be worked out say so instead of showing an empty list.
-    governance = text.split('id="theme-governance"', 1)[1].split("</section>", 1)[0]
+    governance = get_text(client, "/en/piano/?tema=governance")
+    assert 'href="?tema=governance" aria-current="page"' in governance
     assert "This theme has no objectives yet" in governance
+    assert sp_theme()["objectives"][0]["title_en"] not in governance
+    assert client.get("/piano/?tema=nope").status_code == 404
 
 
 def test_social_procurement_page_shows_vision_objectives_and_strategies(client, torino):
