@@ -67,3 +67,17 @@ def test_administrator_password_is_generated_and_printed_once() -> None:
     other = StringIO()
     call_command("create_administrator", "--email", "other@example.org", stdout=other)
     assert re.search(r"password: (\S+)", other.getvalue()).group(1) != password.group(1)
+
+
+@pytest.mark.django_db
+def test_header_offers_sign_in_then_back_office_and_sign_out(roles) -> None:
+    client = Client()
+    page = client.get("/").content.decode()
+    assert '<a href="/account/login/">Accedi</a>' in page
+    client.force_login(roles.coordinator)
+    page = client.get("/").content.decode()
+    assert '<a href="/admin/">Area riservata</a>' in page
+    assert '<a href="/account/logout/">Esci</a>' in page
+    client.force_login(roles.participant)
+    page = client.get("/").content.decode()
+    assert "/admin/" not in page and "/account/logout/" in page
