@@ -26,8 +26,9 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         except ValidationError as error:
             raise CommandError(f"The content file '{name}' is not valid: {'; '.join(error.messages)}") from error
-        for label in report.created:
-            self.stdout.write(f"created {label}")
+        if options["verbosity"] > 1:
+            for label in report.created:
+                self.stdout.write(f"created {label}")
         for label in report.updated:
             self.stdout.write(f"overwritten {label}")
         if report.differences:
