@@ -5,6 +5,11 @@ element's `code` under its parent). It never overwrites silently: where the
 database differs from the content file (an editor changed something), it
 reports each difference and leaves the database as it is, unless the caller
 asks to overwrite.
+
+Other apps load their own content of the same name (e.g. monitoring's
+indicator set) by listening to `plan_content_loaded`, with `ContentLoader`,
+in the same transaction and into the same report: the plan app knows
+nothing about them.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import yaml
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.dispatch import Signal
 
 from .models import (
     Action,
@@ -83,14 +89,25 @@ def read_plan_content(name: str) -> dict[str, Any]:
     return content
 
 
+# Sent by load_plan once a named plan content is loaded, inside its transaction,
+# with `plan`, `name`, `overwrite` and `report` (the LoadReport to add to).
+# A receiver that raises rolls the whole load back.
+plan_content_loaded = Signal()
+
+
+@transaction.atomic
 def load_plan(*, name: str, overwrite: bool = False) -> LoadReport:
-    """Load the named content file (e.g. 'torino') into the database."""
-    return load_plan_content(content=read_plan_content(name), overwrite=overwrite)
+    """Load the named content file (e.g. 'torino') into the database, then what other apps keep under that name."""
+    content = read_plan_content(name)
+    report = load_plan_content(content=content, overwrite=overwrite)
+    plan = Plan.objects.get(slug=content["plan"]["slug"])
+    plan_content_loaded.send(sender=Plan, plan=plan, name=name, overwrite=overwrite, report=report)
+    return report
 
 
 @transaction.atomic
 def load_plan_content(*, content: dict[str, Any], overwrite: bool = False) -> LoadReport:
-    loader = _Loader(report=LoadReport(), overwrite=overwrite)
+    loader = ContentLoader(report=LoadReport(), overwrite=overwrite)
     plan_data = dict(content["plan"])
     plan = loader.upsert(Plan, lookup={"slug": plan_data.pop("slug")}, values=plan_data)
     for order, item in enumerate(content.get("promoters", []), start=1):
@@ -127,9 +144,12 @@ def load_plan_content(*, content: dict[str, Any], overwrite: bool = False) -> Lo
 
 
 @dataclass
-class _Loader:
+class ContentLoader:
+    """Upserts rows by natural key into a LoadReport: creates what is missing, reports or overwrites differences."""
+
     report: LoadReport
     overwrite: bool
+    reason: str = LOAD_REASON
 
     def upsert_child(
         self, model: type[models.Model], *, parent: dict[str, Any], item: dict[str, Any], order: int | None
@@ -144,7 +164,7 @@ class _Loader:
         instance = model._default_manager.filter(**lookup).first()
         if instance is None:
             instance = model(**lookup, **values)
-            _save(instance)
+            _save(instance, reason=self.reason)
             self.report.created.append(label)
             return instance
         differences = [
@@ -158,7 +178,7 @@ class _Loader:
         if self.overwrite:
             for difference in differences:
                 setattr(instance, difference.field, difference.in_content)
-            _save(instance)
+            _save(instance, reason=self.reason)
             self.report.updated.append(label)
         else:
             self.report.differences.extend(differences)
@@ -183,13 +203,13 @@ def _as_field_value(model: type[models.Model], name: str, value: Any) -> Any:
     return value
 
 
-def _save(instance: models.Model) -> None:
+def _save(instance: models.Model, *, reason: str) -> None:
     """Validate like a form would, then save with a history reason."""
     try:
         instance.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         raise ValidationError(f"{instance._meta.verbose_name} '{instance}': {error.message_dict}") from error
-    instance._change_reason = LOAD_REASON  # type: ignore[attr-defined]
+    instance._change_reason = reason  # type: ignore[attr-defined]
     instance.save()
 
 

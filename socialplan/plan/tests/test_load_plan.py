@@ -140,3 +140,40 @@ def test_an_invalid_content_file_writes_nothing() -> None:
     with pytest.raises(ValidationError, match="kind"):
         load_plan_content(content=broken)
     assert not Plan.objects.exists()
+
+
+@pytest.fixture
+def receiver():
+    """Connect a receiver of plan_content_loaded for one test."""
+    from socialplan.plan.services import plan_content_loaded
+
+    def connect(function) -> None:
+        plan_content_loaded.connect(function, dispatch_uid="test-receiver")
+
+    yield connect
+    plan_content_loaded.disconnect(dispatch_uid="test-receiver")
+
+
+@pytest.mark.django_db
+def test_other_apps_load_their_content_of_the_same_name_into_the_report(receiver) -> None:
+    received = []
+
+    def load_more(*, plan, name, overwrite, report, **_signal) -> None:
+        received.append((plan.slug, name, overwrite))
+        report.created.append("something else")
+
+    receiver(load_more)
+    report = load_plan(name="torino", overwrite=True)
+    assert received == [("torino", "torino", True)]
+    assert "something else" in report.created
+
+
+@pytest.mark.django_db
+def test_a_failing_extension_rolls_the_whole_load_back(receiver) -> None:
+    def broken(**_signal) -> None:
+        raise ValidationError("the other content is not valid")
+
+    receiver(broken)
+    with pytest.raises(CommandError, match="the other content is not valid"):
+        run("torino")
+    assert not Plan.objects.exists()

@@ -9,7 +9,10 @@ from socialplan.plan.services import UnknownPlanContent, available_plan_contents
 
 
 class Command(BaseCommand):
-    help = "Load a plan's content (themes, objectives, actions, phases, references) from the repository."
+    help = (
+        "Load a plan's content (themes, objectives, actions, phases, references) from the repository, "
+        "with what other apps keep under the same name (the indicator set)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name", help=f"the plan to load; known: {', '.join(available_plan_contents())}")
