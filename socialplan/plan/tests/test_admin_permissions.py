@@ -69,7 +69,7 @@ CHANGE_MATRIX = {
     "own_milestone": STAFF_COORDINATOR,
     "other_milestone": OFFICE,
     "user": {"admin"},
-    "organization": {"admin"},
+    "organization": OFFICE,
 }
 
 # Coordinators steer their theme but may not delete it.
@@ -86,7 +86,7 @@ ADD_MATRIX = {
     Tool: STAFF_COORDINATOR,
     Milestone: STAFF_COORDINATOR,
     User: {"admin"},
-    Organization: {"admin"},
+    Organization: OFFICE,
 }
 
 
