@@ -13,7 +13,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from ninja import NinjaAPI, Swagger
 
+from socialplan.ecosystem.api import router as ecosystem_router
 from socialplan.plan.api import router as plan_router
+from socialplan.territory.api import router as territory_router
 
 from .errors import install_error_handlers
 
@@ -36,8 +38,11 @@ api = NinjaAPI(
     version="1.0.0",
     description=(
         "Open data of the metropolitan plans for the social economy: plans, themes, objectives, "
-        "actions, tools, process phases and context references, every text in Italian (`_it`) and "
-        "English (`_en`). Lists take `limit` and `offset` and return `items` with the total `count`."
+        "actions, tools, process phases and context references; the organizations of the ecosystem "
+        "(public fields only), their partnerships in the actions and their pledges; the comuni of the "
+        "territory with their population and boundaries. Every text in Italian (`_it`) and English "
+        "(`_en`) where it exists in both. Lists take `limit` and `offset` and return `items` with the "
+        "total `count`."
     ),
     urls_namespace="api",
     # validatorUrl null: Swagger UI would otherwise load a badge from an external validator.
@@ -45,3 +50,5 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/", plan_router)
+api.add_router("/", ecosystem_router)
+api.add_router("/", territory_router)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_ecosystem
 
 app_name = "portal"
 urlpatterns = [
@@ -14,4 +14,8 @@ urlpatterns = [
     path("processo/", views.process, name="process"),
     path("contesto/", views.context_references, name="context"),
     path("informazioni/", views.about, name="about"),
+    path("organizzazioni/", views_ecosystem.directory, name="directory"),
+    path("organizzazioni/<int:pk>/", views_ecosystem.organization_detail, name="organization"),
+    path("mappa/", views_ecosystem.ecosystem_map, name="map"),
+    path("rete/", views_ecosystem.network, name="network"),
 ]

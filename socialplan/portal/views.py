@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from socialplan.core.cache import cached_public_page
+from socialplan.ecosystem.selectors import action_participants
 from socialplan.plan import selectors
 from socialplan.plan.models import Plan
 
@@ -88,7 +89,13 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     found = selectors.action_page(plan=plan, pk=pk, today=timezone.localdate())
     if found is None:
         raise Http404("No such action.")
-    context = {"plan": plan, "action": found, "objective": found.objective, "theme": found.objective.theme}
+    context = {
+        "plan": plan,
+        "action": found,
+        "objective": found.objective,
+        "theme": found.objective.theme,
+        "participants": action_participants(action=found),
+    }
     return render(request, "portal/action.html", context)
 
 

@@ -7,6 +7,7 @@ proxy). See README.md, "Configuration".
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,13 @@ PACKAGE_DIR = BASE_DIR / "socialplan"
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def _tile_origin() -> list[str]:
+    """The origin of the optional map tile server, which the CSP must let images come from."""
+    parts = urlsplit(os.environ.get("PORTAL_MAP_TILE_URL", ""))
+    host = parts.netloc.replace("{s}.", "*.")  # Leaflet's subdomain placeholder
+    return [f"{parts.scheme}://{host}"] if parts.scheme and host else []
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -46,6 +54,7 @@ INSTALLED_APPS = [
     "socialplan.ecosystem",
     "socialplan.territory",
     "socialplan.plan",
+    "socialplan.monitoring",
     "socialplan.portal",
     "socialplan.api",
 ]
@@ -173,7 +182,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *_tile_origin()],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],
@@ -214,6 +223,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 PORTAL_PLAN = os.environ.get("PORTAL_PLAN", "")
+# The map needs no tile server (the comuni's boundaries are drawn from GeoJSON).
+# An optional background layer: a URL template such as
+# https://tile.example.org/{z}/{x}/{y}.png and the attribution its licence asks for.
+PORTAL_MAP_TILE_URL = os.environ.get("PORTAL_MAP_TILE_URL", "")
+PORTAL_MAP_TILE_ATTRIBUTION = os.environ.get("PORTAL_MAP_TILE_ATTRIBUTION", "")
+# Largest file the back office's import accepts (bytes); the command line has no limit.
+ECOSYSTEM_IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("ECOSYSTEM_IMPORT_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))
 # Where people report accessibility problems (an email address or a URL),
 # named in the portal's accessibility statement. Empty: the statement points
 # to the plan's promoters' websites.

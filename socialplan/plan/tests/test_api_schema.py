@@ -71,9 +71,13 @@ def test_every_operation_declares_the_statuses_it_answers(document: dict[str, An
     lists = {path for method, path in declared if method == "GET" and "{" not in path}
     details = {path for method, path in declared if method == "GET" and "{" in path}
     assert lists == {
-        f"/api/v1/{name}" for name in ("plans", "themes", "objectives", "actions", "tools", "phases", "references")
+        f"/api/v1/{name}"
+        for name in (
+            *("plans", "themes", "objectives", "actions", "tools", "phases", "references"),
+            *("organizations", "partnerships", "pledges", "comuni", "comuni/geojson"),
+        )
     }
-    assert len(details) == 5
+    assert len(details) == 7  # five of the plan, an organization and its pledges
     for path in lists:
         assert declared["GET", path] == {"200", "422"}, path
     for path in details:
