@@ -12,6 +12,8 @@ run: deps
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_plan torino
 	$(MANAGE) load_territory TO
+	$(MANAGE) load_cpv
+	$(MANAGE) load_demo
 	$(MANAGE) create_administrator
 	$(MANAGE) runserver 127.0.0.1:8000
 

@@ -19,6 +19,19 @@ Deterministic: the random generator is seeded with the scale name and statuses
 are derived from the fixed date AS_OF, never from today, so two runs on a
 freshly loaded plan give the same rows.
 
+The ecosystem comes with the plan: organizations up to the scale's total
+(20,000 at `metro`, 400,000 at `national`, the demo and real ones included),
+seated over the territory's comuni by population and drawn by the demo's
+inventor (socialplan/ecosystem/demo.py) from their serial number alone, so
+organization number 1234 is the same at every scale; a lead and 2-4 partners
+on every generated action; pledges with progress up to the scale's total.
+Generated organizations have the source SCALE_SOURCE, are marked as demo and
+have codici fiscali from progressive number 9000001 (the demo's start at
+9990001). They are streamed in batches of ORGANIZATION_BATCH with their
+ATECO activities and the through rows of comuni served and CPV codes, so
+memory stays flat at any total. Without the territory's comuni (no
+`load_territory`) the ecosystem is skipped and the result says so.
+
 As a script:
 
     DJANGO_SETTINGS_MODULE=socialplan.settings.dev .venv/bin/python bench/scale.py --scale metro
@@ -29,18 +42,20 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-from collections.abc import Iterable
-from dataclasses import dataclass
+from array import array
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.utils import translation
 
 if TYPE_CHECKING:
+    from socialplan.ecosystem.demo import Member
     from socialplan.plan.models import Action, Objective, Plan, Theme
 
 GENERATED_PREFIX = "gen-"
@@ -52,30 +67,46 @@ AS_OF = date(2026, 10, 31)
 DEFAULT_WINDOW = (date(2025, 1, 1), date(2029, 12, 31))
 
 
+# Organizations: streamed this many at a time, with their activities and links.
+ORGANIZATION_BATCH = 2_000
+SCALE_SOURCE = "Dati generati per i benchmark"
+ORGANIZATION_SEED = "socialplan-bench-organization"
+FIRST_PROGRESSIVE = 9_000_000
+MAX_ORGANIZATIONS = 989_999  # up to the demo's range (9990001)
+
+
 @dataclass(frozen=True)
 class Scale:
-    """Totals for the plan once generated; themes stay the plan's own."""
+    """Totals for the plan and its ecosystem once generated; themes stay the plan's own."""
 
     objectives: int
     actions: int
     milestones: int
     tools_per_action: float
+    organizations: int = 0
+    # Pledges on the plan's actions; in proportion to the actions (partnerships are a lead and 2-4 partners each).
+    pledges: int = 0
 
 
 SCALES: dict[str, Scale] = {
-    "metro": Scale(objectives=60, actions=300, milestones=1_500, tools_per_action=1.0),
-    "national": Scale(objectives=600, actions=3_000, milestones=15_000, tools_per_action=1.0),
+    "metro": Scale(
+        objectives=60, actions=300, milestones=1_500, tools_per_action=1.0, organizations=20_000, pledges=1_000
+    ),
+    "national": Scale(
+        objectives=600, actions=3_000, milestones=15_000, tools_per_action=1.0, organizations=400_000, pledges=10_000
+    ),
 }
 
 
 @dataclass(frozen=True)
 class Generated:
-    """What `generate` added, and the plan's totals afterwards."""
+    """What `generate` added, and the totals afterwards; `notes` says what could not be generated and why."""
 
     scale: str
     plan: str
     created: dict[str, int]
     totals: dict[str, int]
+    notes: list[str] = field(default_factory=list)
 
 
 # Italian first, English beside it: (it, en) pairs, composed into titles so both
@@ -218,8 +249,8 @@ STATUS_WEIGHTS_ENDED = {"done": 17, "delayed": 3}
 WEIGHTS = [Decimal("1")] * 5 + [Decimal("2"), Decimal("3"), Decimal("0.5")]
 
 
-def generate(*, scale: str, plan_slug: str = "torino") -> Generated:
-    """Top the plan up to the totals of `scale`, in one transaction.
+def generate(*, scale: str, plan_slug: str = "torino", territory_code: str = "TO") -> Generated:
+    """Top the plan and its ecosystem up to the totals of `scale`, in one transaction.
 
     Rows are written with bulk_create in batches: the generated data needs no
     change history (it is not plan content anyone edited), and per-row saves
@@ -233,12 +264,46 @@ def generate(*, scale: str, plan_slug: str = "torino") -> Generated:
     plan = Plan.objects.filter(slug=plan_slug).first()
     if plan is None:
         raise LookupError(f"No plan '{plan_slug}': load it first with `manage.py load_plan {plan_slug}`.")
+    target = SCALES[scale]
     # The untranslated column takes the active language's text: Italian, the default.
     with translation.override("it"), transaction.atomic():
-        created = _Generator(plan=plan, target=SCALES[scale], rng=random.Random(f"socialplan-bench-{scale}")).run()
+        created = _Generator(plan=plan, target=target, rng=random.Random(f"socialplan-bench-{scale}")).run()
+        ecosystem = _EcosystemGenerator(
+            plan=plan, target=target, territory_code=territory_code, rng=random.Random(f"socialplan-bench-{scale}-eco")
+        )
+        created |= ecosystem.run()
     # Bulk writes send no signals: cached public pages must be told the content changed.
     bump_content_version()
-    return Generated(scale=scale, plan=plan_slug, created=created, totals=plan_totals(plan=plan))
+    _refresh_statistics()
+    return Generated(
+        scale=scale,
+        plan=plan_slug,
+        created=created,
+        totals=plan_totals(plan=plan) | ecosystem_totals(plan=plan),
+        notes=ecosystem.notes,
+    )
+
+
+def _refresh_statistics() -> None:
+    """On PostgreSQL, ANALYZE what the generator wrote, as autovacuum would within a minute or so.
+
+    Right after a bulk load the planner still believes the tables are nearly
+    empty; measuring then would time plans that production never runs.
+    SQLite keeps no statistics unless asked (Django never does), so it is
+    left as deployed.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    from socialplan.ecosystem.models import AtecoActivity, Organization, Partnership, Pledge, PledgeProgress
+    from socialplan.plan.models import Action, Milestone, Objective, Tool
+
+    models = [Objective, Action, Milestone, Tool, Organization, AtecoActivity, Partnership, Pledge, PledgeProgress]
+    tables = [model._meta.db_table for model in models]
+    tables += [Organization.comuni_served.through._meta.db_table, Organization.cpv_codes.through._meta.db_table]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(table) for table in tables))
 
 
 def plan_totals(*, plan: Plan) -> dict[str, int]:
@@ -432,6 +497,163 @@ class _Generator:
         return queryset.filter(code__startswith=GENERATED_PREFIX).count() + 1
 
 
+def ecosystem_totals(*, plan: Plan) -> dict[str, int]:
+    """All organizations (generated, demo and real), and the partnerships and pledges on the plan's actions."""
+    from socialplan.ecosystem.models import Organization, Partnership, Pledge, PledgeProgress
+
+    return {
+        "organizations": Organization.objects.count(),
+        "partnerships": Partnership.objects.filter(action__objective__theme__plan=plan).count(),
+        "pledges": Pledge.objects.filter(action__objective__theme__plan=plan).count(),
+        "progress_reports": PledgeProgress.objects.filter(pledge__action__objective__theme__plan=plan).count(),
+    }
+
+
+def scale_codice_fiscale(serial: int) -> str:
+    """The codice fiscale of generated organization number `serial`: valid, and outside the demo's range."""
+    from socialplan.ecosystem.demo import invented_codice_fiscale
+
+    if not 0 < serial <= MAX_ORGANIZATIONS:
+        raise ValueError(f"Generated organizations are numbered 1 to {MAX_ORGANIZATIONS}, not {serial}.")
+    return invented_codice_fiscale(progressive=FIRST_PROGRESSIVE + serial)
+
+
+class _Members(Sequence["Member"]):
+    """(primary key, legal form) of many organizations in two flat arrays: 400,000 cost 3.6 MB, not 60."""
+
+    def __init__(self, forms: list[str]) -> None:
+        self.forms = forms
+        self.number_of = {form: number for number, form in enumerate(forms)}
+        self.pks = array("q")
+        self.form_numbers = array("B")
+
+    def append(self, pk: int, form: str) -> None:
+        self.pks.append(pk)
+        self.form_numbers.append(self.number_of[form])
+
+    def __len__(self) -> int:
+        return len(self.pks)
+
+    @overload
+    def __getitem__(self, index: int) -> Member: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Member]: ...
+    def __getitem__(self, index: int | slice) -> Member | Sequence[Member]:
+        if isinstance(index, slice):
+            return [self[number] for number in range(*index.indices(len(self)))]
+        return self.pks[index], self.forms[self.form_numbers[index]]
+
+
+@dataclass
+class _EcosystemGenerator:
+    plan: Plan
+    target: Scale
+    territory_code: str
+    rng: random.Random
+    notes: list[str] = field(default_factory=list)
+
+    def run(self) -> dict[str, int]:
+        before = ecosystem_totals(plan=self.plan)
+        missing = self.target.organizations - before["organizations"]
+        if missing > 0:
+            self._add_organizations(missing=missing)
+        if self.target.organizations and not self.notes:
+            self._add_partnerships(self._generated_members())
+            self._add_pledges(missing=self.target.pledges - before["pledges"])
+        after = ecosystem_totals(plan=self.plan)
+        return {level: after[level] - before[level] for level in after}
+
+    def _add_organizations(self, *, missing: int) -> None:
+        from socialplan.ecosystem.demo import ALL_CPV_CODES, OrganizationInventor, places_of, write_organizations
+        from socialplan.ecosystem.models import CpvCode, Organization
+
+        places = places_of(territory_code=self.territory_code)
+        if not places:
+            self.notes.append(
+                f"No organizations generated: no comuni of territory '{self.territory_code}' to seat them in; "
+                f"load them with `manage.py load_territory {self.territory_code}`."
+            )
+            return
+        inventor = OrganizationInventor(
+            places=places,
+            cpv_available=CpvCode.objects.filter(code__in=ALL_CPV_CODES).values_list("code", flat=True),
+            seed=ORGANIZATION_SEED,
+            source=SCALE_SOURCE,
+        )
+        first = Organization.objects.filter(source=SCALE_SOURCE).count() + 1
+        invented = (
+            inventor.invent(serial=serial, codice_fiscale=scale_codice_fiscale(serial))
+            for serial in range(first, first + missing)
+        )
+        write_organizations(invented, batch_size=ORGANIZATION_BATCH)
+
+    def _generated_members(self) -> tuple[_Members, _Members]:
+        """Generated organizations that may lead an action, and the others, in the order they were created."""
+        from socialplan.ecosystem.demo import LEAD_FORMS, PROFILES
+        from socialplan.ecosystem.models import Organization
+
+        leads, others = _Members(list(PROFILES)), _Members(list(PROFILES))
+        rows = Organization.objects.filter(source=SCALE_SOURCE).order_by("pk").values_list("pk", "legal_form")
+        for pk, form in rows.iterator(chunk_size=ORGANIZATION_BATCH):
+            (leads if form in LEAD_FORMS else others).append(pk, form)
+        return leads, others
+
+    def _add_partnerships(self, members: tuple[_Members, _Members]) -> None:
+        """A lead and 2-4 partners on each generated action that has none, chosen by the action's code."""
+        from socialplan.ecosystem.demo import SINCE, choose_partners
+        from socialplan.ecosystem.models import Partnership
+        from socialplan.plan.models import Action
+
+        leads, others = members
+        if not leads or len(others) < 4:
+            self.notes.append("No partnerships generated: too few generated organizations to choose from.")
+            return
+        actions = (
+            Action.objects.filter(objective__theme__plan=self.plan, code__startswith=GENERATED_PREFIX)
+            .filter(partnerships__isnull=True)
+            .select_related("objective")
+            .order_by("pk")
+        )
+        rows: list[Partnership] = []
+        for action in actions:
+            rng = random.Random(f"socialplan-bench-partnerships:{action.objective.code}:{action.code}")
+            rows.extend(
+                Partnership(action=action, organization_id=organization_id, role=role, since=SINCE)
+                for (organization_id, _form), role in choose_partners(rng, leads=leads, others=others)
+            )
+        Partnership.objects.bulk_create(rows, batch_size=ORGANIZATION_BATCH)
+
+    def _add_pledges(self, *, missing: int) -> None:
+        """Pledges from partners of generated actions that have not pledged there yet, up to the scale's total."""
+        from socialplan.ecosystem.demo import invent_pledge
+        from socialplan.ecosystem.models import Partnership, Pledge, PledgeProgress
+        from socialplan.plan.models import Action
+
+        if missing <= 0:
+            return
+        generated = Action.objects.filter(objective__theme__plan=self.plan, code__startswith=GENERATED_PREFIX)
+        pledged = set(Pledge.objects.filter(action__in=generated).values_list("action_id", "organization_id"))
+        candidates = [
+            (action_id, (organization_id, form))
+            for action_id, organization_id, form in Partnership.objects.filter(action__in=generated)
+            .order_by("pk")
+            .values_list("action_id", "organization_id", "organization__legal_form")
+            if (action_id, organization_id) not in pledged
+        ]
+        chosen = sorted(self.rng.sample(range(len(candidates)), k=min(missing, len(candidates))))
+        if len(chosen) < missing:
+            self.notes.append(f"{missing - len(chosen)} pledges short: every partner of a generated action pledged.")
+        actions = generated.only("pk", "title", "title_it").in_bulk([candidates[index][0] for index in chosen])
+        pledges, progress = [], []
+        for index in chosen:
+            action_id, member = candidates[index]
+            pledge, reports = invent_pledge(self.rng, action=actions[action_id], member=member)
+            pledges.append(pledge)
+            progress.extend(reports)
+        Pledge.objects.bulk_create(pledges, batch_size=ORGANIZATION_BATCH)
+        PledgeProgress.objects.bulk_create(progress, batch_size=ORGANIZATION_BATCH)
+
+
 def _spread(rng: random.Random, *, total: int, slots: int) -> list[int]:
     """Split `total` over `slots` unevenly, as real plans are, with at least one each when there are enough."""
     counts = [1 if total >= slots else 0] * slots
@@ -450,6 +672,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Fill the Turin plan up to the totals of a scale.")
     parser.add_argument("--scale", choices=sorted(SCALES), default="metro")
     parser.add_argument("--plan", default="torino", help="slug of the plan to fill (default: torino)")
+    parser.add_argument("--territory", default="TO", help="territory whose comuni seat the organizations (TO)")
     args = parser.parse_args(argv)
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -458,7 +681,7 @@ def main(argv: list[str] | None = None) -> int:
 
     django.setup()
     try:
-        result = generate(scale=args.scale, plan_slug=args.plan)
+        result = generate(scale=args.scale, plan_slug=args.plan, territory_code=args.territory)
     except (LookupError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -468,6 +691,8 @@ def main(argv: list[str] | None = None) -> int:
     added = ", ".join(f"{count} {level}" for level, count in result.created.items())
     totals = ", ".join(f"{count} {level}" for level, count in result.totals.items())
     print(f"Scale '{result.scale}' on plan '{result.plan}': added {added}; the plan now has {totals}.")
+    for note in result.notes:
+        print(f"warning: {note}", file=sys.stderr)
     return 0
 
 
