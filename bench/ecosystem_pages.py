@@ -280,12 +280,17 @@ def _result(*, args: argparse.Namespace, wrk: str, figures: dict[str, Any], load
     pages = [name for name in urls if name not in ("trivial", "trivial_after")]
     ratios = {name: round(urls[name]["rps"] / floor_figures["rps_mean"], 3) for name in pages}
     checks: dict[str, dict[str, Any]] = {}
-    for name in pages:
-        checks[f"{name}_p95_ms"] = {
-            "target": f"<= {P95_TARGET_MS}",
-            "value": urls[name]["p95_ms"],
-            "pass": urls[name]["p95_ms"] <= P95_TARGET_MS,
-        }
+    # The bar is the server time: each page's in-process p95, one request at a
+    # time. wrk's p95 (8 connections on 2 workers) adds the queue in front of
+    # gunicorn and is reported beside it, without a target.
+    for name, times in figures["server_time_ms"].items():
+        for path_kind in ("cached", "rendered"):
+            if name != "trivial" and path_kind in times:
+                checks[f"{name}{'' if path_kind == 'cached' else '_rendered'}_p95_ms"] = {
+                    "target": f"<= {P95_TARGET_MS} (server time in process)",
+                    "value": times[path_kind]["p95_ms"],
+                    "pass": times[path_kind]["p95_ms"] <= P95_TARGET_MS,
+                }
     for name, counts in figures["queries"]["pages"].items():
         constant = counts["plain_demo"] == counts["at_scale"]
         checks[f"{name}_queries_constant"] = {
@@ -322,7 +327,7 @@ def _print_report(result: dict[str, Any], path: Path) -> None:
     )
     print(f"plain demo: {result['data']['plain_demo']}")
     print(f"at scale:   {result['data']['at_scale']}")
-    header = f"{'url':<28} {'req/s':>8} {'ratio':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'queries':>9}  p95"
+    header = f"{'url':<28} {'req/s':>8} {'ratio':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'queries':>9}"
     print(header)
     print("-" * len(header))
     for name, url in result["urls"].items():
@@ -332,10 +337,9 @@ def _print_report(result: dict[str, Any], path: Path) -> None:
         key = "rendered" if rendered else "cached"
         query_text = f"{plain[key]}/{scaled[key]}" if key in plain else "0"
         ratio = result["ratio_to_trivial"].get(name)
-        check = result["targets"].get(f"{name}_p95_ms")
         print(
             f"{name:<28} {url['rps']:>8.1f} {'' if ratio is None else f'{ratio:.3f}':>6} {url['p50_ms']:>7.1f} "
-            f"{url['p95_ms']:>7.1f} {url['p99_ms']:>7.1f} {query_text:>9}  {verdict(check['pass']) if check else ''}"
+            f"{url['p95_ms']:>7.1f} {url['p99_ms']:>7.1f} {query_text:>9}"
         )
     floor_figures = result["floor"]
     print(
@@ -344,7 +348,7 @@ def _print_report(result: dict[str, Any], path: Path) -> None:
     )
     print(
         f"\n{'page':<20} {'bytes':>9} {'cached p95':>11} {'rendered p50':>13} {'rendered p95':>13} "
-        f"{'rendered CPU p50':>17} {'cold p95':>9}"
+        f"{'rendered CPU p50':>17} {'cold p95':>9}  p95 <= {P95_TARGET_MS:.0f}"
     )
     for name, times in result["server_time_in_process_ms"].items():
         if name == "trivial":
@@ -353,7 +357,12 @@ def _print_report(result: dict[str, Any], path: Path) -> None:
         print(
             f"{name:<20} {result['page_bytes'][name]:>9} {times['cached']['p95_ms']:>11.1f} "
             f"{rendered['p50_ms'] if rendered else '-':>13} {rendered['p95_ms'] if rendered else '-':>13} "
-            f"{cpu['p50_ms'] if cpu else '-':>17} {times['cold']['p95_ms']:>9.1f}"
+            f"{cpu['p50_ms'] if cpu else '-':>17} {times['cold']['p95_ms']:>9.1f}  "
+            + " ".join(
+                verdict(check["pass"])
+                for key in (f"{name}_p95_ms", f"{name}_rendered_p95_ms")
+                if (check := result["targets"].get(key))
+            )
         )
     print(f"(in process, one request at a time, ms: {SERVER_TIME_SAMPLES} samples; cold = first request after an edit)")
     for name, counts in queries.items():
