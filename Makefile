@@ -10,6 +10,7 @@ MANAGE := $(BIN)/python manage.py
 
 run: deps
 	$(MANAGE) migrate --noinput
+	$(MANAGE) load_frameworks
 	$(MANAGE) load_plan torino
 	$(MANAGE) load_territory TO
 	$(MANAGE) load_cpv

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "socialplan.territory",
     "socialplan.plan",
     "socialplan.monitoring",
+    "socialplan.alignment",
     "socialplan.portal",
     "socialplan.api",
 ]
