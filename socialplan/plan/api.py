@@ -19,13 +19,14 @@ from socialplan.api.auth import session_auth
 from socialplan.api.errors import DENIED, INVALID, NOT_FOUND, UNPARSABLE
 from socialplan.api.params import BIGINT_MAX, Pagination
 
-from . import selectors, services
-from .models import Action, ContextReference, Objective, Plan, ProcessPhase, Theme, Tool
+from . import selectors, services, versions
+from .models import Action, ContextReference, Objective, Plan, PlanVersion, ProcessPhase, Theme, Tool
 from .schemas import (
     ActionDetailOut,
     ActionOut,
     ActionReportIn,
     ActionStatus,
+    DiffOut,
     ObjectiveDetailOut,
     ObjectiveOut,
     PhaseOut,
@@ -37,6 +38,8 @@ from .schemas import (
     ThemeKind,
     ThemeOut,
     ToolOut,
+    VersionDetailOut,
+    VersionOut,
 )
 
 router = Router(tags=["plan"])
@@ -56,6 +59,8 @@ ThemeId = PathEx[int, P(ge=1, le=BIGINT_MAX)]
 ObjectiveId = PathEx[int, P(ge=1, le=BIGINT_MAX)]
 ActionId = PathEx[int, P(ge=1, le=BIGINT_MAX)]
 ToolId = PathEx[int, P(ge=1, le=BIGINT_MAX)]
+VERSION_NUMBER = {"ge": 1, "le": 2**31 - 1}
+VersionNumber = PathEx[int, P(**VERSION_NUMBER)]
 
 
 def _found(item: Item | None, *, what: str, key: object) -> Item:
@@ -175,3 +180,60 @@ def list_references(
     level: QueryEx[ReferenceLevel | None, P(description="Only references at this level.")] = None,
 ) -> QuerySet[ContextReference]:
     return selectors.reference_list(plan_slug=plan, level=level)
+
+
+# Published versions of a plan, their changelog, and the differences between any two.
+
+
+def _plan(slug: str) -> Plan:
+    return _found(Plan.objects.filter(slug=slug).first(), what="plan", key=slug)
+
+
+@router.get(
+    "/plans/{slug}/versions",
+    response={200: list[VersionOut], **NOT_FOUND, **INVALID},
+    summary="List a plan's published versions, newest first",
+)
+@paginate(Pagination)
+def list_versions(request: HttpRequest, slug: PlanSlugPath) -> QuerySet[PlanVersion]:
+    return selectors.versions_of(plan=_plan(slug)).select_related("plan")
+
+
+@router.get(
+    "/plans/{slug}/versions/{number}",
+    response={200: VersionDetailOut, **NOT_FOUND, **INVALID},
+    summary="A published version with its changelog: what changed, why, and from which contributions",
+)
+def get_version(request: HttpRequest, slug: PlanSlugPath, number: VersionNumber) -> PlanVersion:
+    version = selectors.version_with_changelog(plan=_plan(slug), number=number)
+    return _found(version, what="version", key=number)
+
+
+@router.get(
+    "/plans/{slug}/diff",
+    response={200: DiffOut, **NOT_FOUND, **INVALID},
+    summary="The differences between two versions of a plan, field by field",
+)
+def diff_versions(
+    request: HttpRequest,
+    slug: PlanSlugPath,
+    from_version: QueryEx[int, P(alias="from", **VERSION_NUMBER, description="The older version's number.")],
+    to_version: QueryEx[int, P(alias="to", **VERSION_NUMBER, description="The newer version's number.")],
+) -> dict[str, object]:
+    plan = _plan(slug)
+    found = selectors.versions_by_number(plan=plan, numbers=[from_version, to_version])
+    old = _found(found.get(from_version), what="version", key=from_version)
+    new = _found(found.get(to_version), what="version", key=to_version)
+    differences = [
+        {
+            "change": change.change,
+            "element_kind": change.kind,
+            "element_key": change.key,
+            "previous_key": change.previous_key,
+            "title_it": versions.title_of(change.element, "it"),
+            "title_en": versions.title_of(change.element, "en"),
+            "fields": [{"field": item.field, "old": item.old, "new": item.new} for item in change.fields],
+        }
+        for change in versions.diff(old.snapshot, new.snapshot)
+    ]
+    return {"plan": plan.slug, "from_version": old.number, "to_version": new.number, "differences": differences}

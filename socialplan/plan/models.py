@@ -1,4 +1,4 @@
-"""The plan and its named levels: Plan -> Theme -> Objective -> Action -> Tool.
+"""The plan and its named levels: Plan -> Theme -> Objective -> Action -> Tool; and its published versions.
 
 Named levels, not a generic tree: people must always know where they stand.
 Translated content fields (it/en) are declared in translation.py, where the
@@ -8,13 +8,17 @@ django-modeltranslation, or the historical models miss the language columns).
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Plan(models.Model):
@@ -331,3 +335,165 @@ class Tool(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ElementKind(models.TextChoices):
+    """The levels of the plan a version records, each identified by a stable key (see versions.py)."""
+
+    PLAN = "plan", _("Plan")
+    THEME = "theme", _("Theme")
+    OBJECTIVE = "objective", _("Objective")
+    ACTION = "action", _("Action")
+    MILESTONE = "milestone", _("Milestone")
+    TOOL = "tool", _("Tool")
+
+
+class ImmutableVersion(ValidationError):
+    """A published version is a record of what the plan said: it is never rewritten."""
+
+
+class PlanVersion(models.Model):
+    """A published, immutable snapshot of the plan: what it said on that day, numbered 1, 2, 3..."""
+
+    # Fixed at publication; save() refuses to change them afterwards.
+    FROZEN_FIELDS = ("plan_id", "number", "published_at", "published_by_id", "snapshot")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions", verbose_name=_("plan"))
+    number = models.PositiveIntegerField(_("number"))
+    published_at = models.DateTimeField(_("published on"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    summary = models.TextField(_("summary"))
+    snapshot = models.JSONField(_("snapshot"), help_text=_("The plan's content as published (versions.py)."))
+
+    class Meta:
+        verbose_name = _("plan version")
+        verbose_name_plural = _("plan versions")
+        ordering = ["plan", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="version_unique_number"),
+            models.CheckConstraint(condition=models.Q(number__gte=1), name="version_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Version %(number)s") % {"number": self.number})
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            stored = PlanVersion.objects.filter(pk=self.pk).values(*self.FROZEN_FIELDS).first()
+            if stored is not None and any(stored[name] != getattr(self, name) for name in self.FROZEN_FIELDS):
+                raise ImmutableVersion(_("A published version cannot be changed: publish a new version instead."))
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:version", kwargs={"number": self.number})
+
+
+class ChangelogEntry(models.Model):
+    """One difference between a version and the one before it, and why the plan office made it."""
+
+    class Change(models.TextChoices):
+        ADDED = "added", pgettext_lazy("change to the plan", "Added")
+        REMOVED = "removed", pgettext_lazy("change to the plan", "Removed")
+        CHANGED = "changed", pgettext_lazy("change to the plan", "Changed")
+        MOVED = "moved", pgettext_lazy("change to the plan", "Moved")
+
+    version = models.ForeignKey(
+        PlanVersion, on_delete=models.CASCADE, related_name="changelog", verbose_name=_("version")
+    )
+    position = models.PositiveIntegerField(_("order"), default=0, help_text=_("Order in the plan."))
+    element_kind = models.CharField(_("element kind"), max_length=20, choices=ElementKind.choices)
+    element_key = models.CharField(
+        _("element key"),
+        max_length=255,
+        help_text=_("The element's codes from its theme down, e.g. 'theme/objective'."),
+    )
+    previous_key = models.CharField(
+        _("previous key"), max_length=255, blank=True, help_text=_("Where a moved element was before.")
+    )
+    title = models.CharField(_("title at the time"), max_length=500)
+    theme_title = models.CharField(_("theme at the time"), max_length=255, blank=True)
+    change = models.CharField(_("change"), max_length=20, choices=Change.choices)
+    changed_fields = models.JSONField(_("fields changed"), default=list, blank=True)
+    reason = models.TextField(_("reason"), blank=True, help_text=_("Why the plan office made this change."))
+
+    class Meta:
+        verbose_name = _("changelog entry")
+        verbose_name_plural = _("changelog entries")
+        ordering = ["version", "position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_change_display()}: {self.title}"
+
+    @property
+    def theme_key(self) -> str:
+        return "" if self.element_kind == ElementKind.PLAN else self.element_key.split("/", 1)[0]
+
+
+class ChangelogSource(models.Model):
+    """A contribution that motivated a change: on the platform (any model, by generic link) or outside it.
+
+    The participation features (comments, proposals, meetings...) point
+    `contribution` at their own rows; an interview or a public event that is
+    not on the platform is named by `label` and, when there is one, `url`.
+    """
+
+    entry = models.ForeignKey(
+        ChangelogEntry, on_delete=models.CASCADE, related_name="sources", verbose_name=_("changelog entry")
+    )
+    content_type = models.ForeignKey(
+        ContentType,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name=_("kind of contribution"),
+    )
+    object_id = models.PositiveBigIntegerField(_("contribution id"), null=True, blank=True)
+    contribution = GenericForeignKey("content_type", "object_id")
+    label = models.CharField(
+        _("label"), max_length=255, blank=True, help_text=_("e.g. 'Interview with the cooperatives, 12 Nov 2024'.")
+    )
+    url = models.URLField(_("link"), blank=True)
+
+    class Meta:
+        verbose_name = _("source of a change")
+        verbose_name_plural = _("sources of the change")
+        ordering = ["entry", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="changelog_source_contribution")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(content_type__isnull=True, object_id__isnull=True)
+                | models.Q(content_type__isnull=False, object_id__isnull=False),
+                name="changelog_source_whole_link",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(content_type__isnull=False) | ~models.Q(label=""),
+                name="changelog_source_named",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.label:
+            return self.label
+        contribution = self.contribution
+        return str(contribution) if contribution is not None else str(_("A contribution no longer on the platform"))
+
+    def clean(self) -> None:
+        if (self.content_type_id is None) != (self.object_id is None):
+            raise ValidationError(_("Give both the kind of contribution and its id, or neither."))
+        if self.content_type_id is None and not self.label:
+            raise ValidationError({"label": _("Name the contribution, or link one on the platform.")})
+
+    @property
+    def link(self) -> str:
+        """Where a reader can see the contribution: the given URL, else the contribution's own page."""
+        if self.url:
+            return self.url
+        get_url = getattr(self.contribution, "get_absolute_url", None)
+        return get_url() if callable(get_url) else ""

@@ -54,3 +54,17 @@ rules.add_perm("plan.delete_theme", is_plan_office)
 for model_name in ("objective", "action", "tool", "milestone"):
     for verb in ("view", "add", "change", "delete"):
         rules.add_perm(f"plan.{verb}_{model_name}", can_edit_theme_content)
+
+# Versions: only the plan office publishes and writes why things changed. A
+# published version is never changed or deleted, and changelog entries come
+# only from publishing; their reasons and sources stay editable.
+rules.add_perm("plan.publish_version", is_plan_office)
+rules.add_perm("plan.view_planversion", is_plan_office)
+for verb in ("add", "change", "delete"):
+    rules.add_perm(f"plan.{verb}_planversion", rules.always_deny)
+rules.add_perm("plan.view_changelogentry", is_plan_office)
+rules.add_perm("plan.change_changelogentry", is_plan_office)
+rules.add_perm("plan.add_changelogentry", rules.always_deny)
+rules.add_perm("plan.delete_changelogentry", rules.always_deny)
+for verb in ("view", "add", "change", "delete"):
+    rules.add_perm(f"plan.{verb}_changelogsource", is_plan_office)

@@ -21,10 +21,14 @@ from pydantic import ConfigDict, Field, WithJsonSchema
 
 from .models import (
     Action,
+    ChangelogEntry,
+    ChangelogSource,
     ContextReference,
+    ElementKind,
     Milestone,
     Objective,
     Plan,
+    PlanVersion,
     ProcessPhase,
     Promoter,
     Theme,
@@ -256,3 +260,98 @@ class ActionReportIn(Schema):
     weight: Decimal = Field(  # type: ignore[assignment]
         None, ge=0, max_digits=6, decimal_places=2, description="Relative weight, 0 or more."
     )
+
+
+ChangeKind = Annotated[ChangelogEntry.Change, WithJsonSchema({"type": "string", "enum": ChangelogEntry.Change.values})]
+ElementKindValue = Annotated[ElementKind, WithJsonSchema({"type": "string", "enum": ElementKind.values})]
+
+
+class VersionOut(OutSchema, ModelSchema):
+    plan: str = Field(description="Slug of the plan.")
+    change_count: int = Field(description="How many changes the version made to the one before it.")
+
+    class Meta:
+        model = PlanVersion
+        fields = ["number", "published_at", "summary_it", "summary_en"]
+
+    @staticmethod
+    def resolve_plan(version: PlanVersion) -> str:
+        return version.plan.slug
+
+    @staticmethod
+    def resolve_change_count(version: PlanVersion) -> int:
+        return int(getattr(version, "change_count", 0))
+
+
+class ChangelogSourceOut(Schema):
+    label: str = Field(description="The contribution, in words.")
+    url: str = Field(description="Where to read it; empty when there is no page.")
+    contribution_type: str | None = Field(description="'app_label.model' of a contribution on the platform.")
+    contribution_id: int | None
+
+    @staticmethod
+    def resolve_label(source: ChangelogSource) -> str:
+        return str(source)
+
+    @staticmethod
+    def resolve_url(source: ChangelogSource) -> str:
+        return source.link
+
+    @staticmethod
+    def resolve_contribution_type(source: ChangelogSource) -> str | None:
+        content_type = source.content_type
+        return f"{content_type.app_label}.{content_type.model}" if content_type else None
+
+    @staticmethod
+    def resolve_contribution_id(source: ChangelogSource) -> int | None:
+        return source.object_id
+
+
+class ChangelogEntryOut(Schema):
+    change: ChangeKind
+    element_kind: ElementKindValue
+    element_key: str = Field(description="The element's codes from its theme down, stable across versions.")
+    previous_key: str = Field(description="Where a moved element was before; empty otherwise.")
+    title_it: str
+    title_en: str | None
+    theme_title_it: str
+    theme_title_en: str | None
+    changed_fields: list[str]
+    reason_it: str
+    reason_en: str | None
+    sources: list[ChangelogSourceOut]
+
+    @staticmethod
+    def resolve_sources(entry: ChangelogEntry) -> list[ChangelogSource]:
+        return list(entry.sources.all())
+
+
+class VersionDetailOut(VersionOut):
+    changelog: list[ChangelogEntryOut]
+
+    @staticmethod
+    def resolve_changelog(version: PlanVersion) -> list[ChangelogEntry]:
+        return list(version.changelog.all())
+
+
+class FieldChangeOut(Schema):
+    field: str = Field(description="The field, e.g. 'title_it' or 'status'.")
+    old: str | None
+    new: str | None
+
+
+class DifferenceOut(Schema):
+    change: ChangeKind
+    element_kind: ElementKindValue
+    element_key: str
+    previous_key: str
+    title_it: str
+    title_en: str
+    fields: list[FieldChangeOut] = Field(description="Field by field, for changed and moved elements.")
+
+
+class DiffOut(Schema):
+    plan: str
+    from_version: int
+    to_version: int
+    differences: list[DifferenceOut]

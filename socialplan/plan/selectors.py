@@ -10,7 +10,20 @@ from django.db import models
 from django.db.models import Case, CharField, Count, F, Prefetch, QuerySet, Value, When
 from django.utils.translation import pgettext_lazy
 
-from .models import Action, ContextReference, Milestone, Objective, Plan, ProcessPhase, Theme, Tool, VisionPillar
+from .models import (
+    Action,
+    ChangelogEntry,
+    ChangelogSource,
+    ContextReference,
+    Milestone,
+    Objective,
+    Plan,
+    PlanVersion,
+    ProcessPhase,
+    Theme,
+    Tool,
+    VisionPillar,
+)
 
 
 def get_public_plan() -> Plan | None:
@@ -281,3 +294,55 @@ def reference_list(*, plan_slug: str | None = None, level: str | None = None) ->
     if level is not None:
         references = references.filter(level=level)
     return references
+
+
+# Reads of the plan's published versions.
+
+
+def themes_for_snapshot(*, plan: Plan) -> QuerySet[Theme]:
+    """Every theme with its whole tree, for versions.build_snapshot: five queries whatever the plan's size."""
+    actions = Action.objects.prefetch_related(
+        Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "order", "pk")),
+        Prefetch("tools", queryset=Tool.objects.order_by("order", "pk")),
+    ).order_by("order", "pk")
+    objectives = Objective.objects.prefetch_related(Prefetch("actions", queryset=actions)).order_by("order", "pk")
+    return (
+        Theme.objects.filter(plan=plan)
+        .prefetch_related(Prefetch("objectives", queryset=objectives))
+        .order_by("order", "pk")
+    )
+
+
+def versions_of(*, plan: Plan) -> QuerySet[PlanVersion]:
+    """The plan's versions, newest first, with how many changes each made; snapshots are left unread."""
+    return (
+        PlanVersion.objects.filter(plan=plan)
+        .defer("snapshot")
+        .annotate(change_count=Count("changelog"))
+        .order_by("-number")
+    )
+
+
+def latest_version(*, plan: Plan) -> PlanVersion | None:
+    return PlanVersion.objects.filter(plan=plan).order_by("-number").first()
+
+
+def version_with_changelog(*, plan: Plan, number: int) -> PlanVersion | None:
+    """One version with its changelog and each entry's sources (and the contributions they link to)."""
+    entries = ChangelogEntry.objects.prefetch_related(
+        Prefetch(
+            "sources", queryset=ChangelogSource.objects.select_related("content_type").prefetch_related("contribution")
+        )
+    )
+    return (
+        PlanVersion.objects.filter(plan=plan, number=number)
+        .defer("snapshot")
+        .select_related("plan", "published_by")
+        .prefetch_related(Prefetch("changelog", queryset=entries))
+        .first()
+    )
+
+
+def versions_by_number(*, plan: Plan, numbers: Iterable[int]) -> dict[int, PlanVersion]:
+    """The versions with these numbers, snapshots included, in one query."""
+    return {version.number: version for version in PlanVersion.objects.filter(plan=plan, number__in=list(numbers))}

@@ -1,4 +1,4 @@
-"""Writes to the plan: loading a plan's content from the repository.
+"""Writes to the plan: loading a plan's content from the repository, reporting on actions, publishing versions.
 
 `load_plan_content` is idempotent on natural keys (plan slug, then each
 element's `code` under its parent). It never overwrites silently: where the
@@ -14,8 +14,9 @@ nothing about them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -25,13 +26,24 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.dispatch import Signal
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history
 
+from socialplan.accounts.models import User
+from socialplan.core.cache import bump_content_version
+
+from . import selectors, versions
 from .models import (
     Action,
+    ChangelogEntry,
+    ChangelogSource,
     ContextReference,
+    ElementKind,
     Milestone,
     Objective,
     Plan,
+    PlanVersion,
     ProcessPhase,
     Promoter,
     Theme,
@@ -97,10 +109,18 @@ plan_content_loaded = Signal()
 
 @transaction.atomic
 def load_plan(*, name: str, overwrite: bool = False) -> LoadReport:
-    """Load the named content file (e.g. 'torino') into the database, then what other apps keep under that name."""
+    """Load the named content file (e.g. 'torino') into the database, then what other apps keep under that name.
+
+    A plan loaded for the first time gets its version 1, so that the public
+    history of the plan starts with what the content file says.
+    """
     content = read_plan_content(name)
     report = load_plan_content(content=content, overwrite=overwrite)
     plan = Plan.objects.get(slug=content["plan"]["slug"])
+    if publish_first_version(plan=plan) is None:
+        report.unchanged += 1
+    else:
+        report.created.append(f"{PlanVersion._meta.verbose_name} 1")
     plan_content_loaded.send(sender=Plan, plan=plan, name=name, overwrite=overwrite, report=report)
     return report
 
@@ -243,3 +263,166 @@ def update_action(*, action: Action, user: AbstractBaseUser, **changes: Any) -> 
     locked._change_reason = f"Reporting update: {', '.join(changed)}"  # type: ignore[attr-defined]
     locked.save(update_fields=changed)
     return locked
+
+
+# Publishing versions. A version freezes the plan's content as a snapshot
+# (versions.py); each difference from the previous version becomes a
+# changelog entry, where the plan office says why it made the change and
+# which contributions led to it (docs/decisions/0012-plan-versions.md).
+
+PUBLISH_REASON = "Version published"
+
+
+class NothingToPublish(ValidationError):
+    pass
+
+
+class PlanChangedSincePreview(ValidationError):
+    pass
+
+
+@dataclass(frozen=True)
+class ChangeReason:
+    """Why a change was made, in Italian and English (English may follow later, from the back office)."""
+
+    it: str = ""
+    en: str = ""
+
+
+@dataclass(frozen=True)
+class PendingChanges:
+    """What publishing now would record: the latest version, the plan's snapshot and the differences."""
+
+    previous: PlanVersion | None
+    snapshot: versions.Snapshot
+    changes: list[versions.ElementChange]
+
+    @property
+    def number(self) -> int:
+        return self.previous.number + 1 if self.previous else 1
+
+    @property
+    def digest(self) -> str:
+        return versions.digest(self.snapshot)
+
+
+def pending_changes(*, plan: Plan) -> PendingChanges:
+    snapshot = versions.build_snapshot(plan=plan, themes=selectors.themes_for_snapshot(plan=plan))
+    previous = selectors.latest_version(plan=plan)
+    changes = versions.diff(previous.snapshot, snapshot) if previous else []
+    return PendingChanges(previous=previous, snapshot=snapshot, changes=changes)
+
+
+@transaction.atomic
+def publish_version(
+    *,
+    plan: Plan,
+    user: User | None,
+    summary_it: str,
+    summary_en: str = "",
+    reasons: Mapping[str, ChangeReason] | None = None,
+    expected_digest: str | None = None,
+    published_at: datetime | None = None,
+) -> PlanVersion:
+    """Publish the plan as it is now as its next version, with one changelog entry per difference.
+
+    `reasons` are keyed by ElementChange.identifier; a change without one gets
+    an empty reason for the plan office to write later. `expected_digest`, the
+    digest of the differences the office reviewed, makes the publication fail
+    (PlanChangedSincePreview) if the plan changed in the meantime. Version 1
+    has no changelog: everything in it is new. Raises NothingToPublish when
+    nothing changed since the latest version.
+    """
+    if not summary_it.strip():
+        raise ValidationError({"summary_it": _("Write a summary of the version.")})
+    Plan.objects.select_for_update().filter(pk=plan.pk).first()  # one publication at a time per plan
+    pending = pending_changes(plan=plan)
+    if expected_digest is not None and expected_digest != pending.digest:
+        raise PlanChangedSincePreview(_("The plan changed after you reviewed its differences: review them again."))
+    if pending.previous is not None and not pending.changes:
+        raise NothingToPublish(_("Nothing changed since version %(number)s.") % {"number": pending.previous.number})
+    version = PlanVersion(
+        plan=plan,
+        number=pending.number,
+        published_at=published_at or timezone.now(),
+        published_by=user,
+        summary_it=summary_it.strip(),
+        summary_en=summary_en.strip(),
+        snapshot=pending.snapshot,
+    )
+    version._history_user = user  # type: ignore[attr-defined]
+    version._change_reason = PUBLISH_REASON  # type: ignore[attr-defined]
+    version.save()
+    old = pending.previous.snapshot if pending.previous else versions.empty_snapshot(plan.slug)
+    entries = _changelog(version, pending.changes, old=old, new=pending.snapshot, reasons=reasons or {})
+    bulk_create_with_history(entries, ChangelogEntry, default_user=user, default_change_reason=PUBLISH_REASON)
+    bump_content_version()  # a bulk write sends no signal: the cached version pages must go (0006)
+    return version
+
+
+def _changelog(
+    version: PlanVersion,
+    changes: list[versions.ElementChange],
+    *,
+    old: versions.Snapshot,
+    new: versions.Snapshot,
+    reasons: Mapping[str, ChangeReason],
+) -> list[ChangelogEntry]:
+    themes = versions.elements_by_identity(old) | versions.elements_by_identity(new)
+    entries = []
+    for position, change in enumerate(changes):
+        theme_key = versions.theme_key_of(change.element)
+        theme = themes.get((ElementKind.THEME, theme_key)) if theme_key else None
+        reason = reasons.get(change.identifier, ChangeReason())
+        entries.append(
+            ChangelogEntry(
+                version=version,
+                position=position,
+                element_kind=change.kind,
+                element_key=change.key,
+                previous_key=change.previous_key,
+                title_it=versions.title_of(change.element, "it")[:500],
+                title_en=versions.title_of(change.element, "en")[:500],
+                theme_title_it=versions.title_of(theme, "it")[:255] if theme else "",
+                theme_title_en=versions.title_of(theme, "en")[:255] if theme else "",
+                change=change.change,
+                changed_fields=[field_change.field for field_change in change.fields],
+                reason_it=reason.it.strip(),
+                reason_en=reason.en.strip(),
+            )
+        )
+    return entries
+
+
+FIRST_VERSION_REASON = "First version, published when the plan was loaded"
+
+
+def publish_first_version(*, plan: Plan) -> PlanVersion | None:
+    """Publish version 1 of a plan that has none yet (loading a plan does); None when it has versions.
+
+    It is dated with the plan's approval date when the plan states one, else now.
+    """
+    if PlanVersion.objects.filter(plan=plan).exists():
+        return None
+    published_at = None
+    if plan.approved_on:
+        published_at = datetime.combine(plan.approved_on, time(12), tzinfo=timezone.get_current_timezone())
+    with translation.override("it"):
+        summary_it = str(_("First version of the plan"))
+    with translation.override("en"):
+        summary_en = str(_("First version of the plan"))
+    return publish_version(
+        plan=plan, user=None, summary_it=summary_it, summary_en=summary_en, published_at=published_at
+    )
+
+
+def add_changelog_source(
+    *, entry: ChangelogEntry, contribution: models.Model | None = None, label: str = "", url: str = ""
+) -> ChangelogSource:
+    """Link a change to a contribution that motivated it: a row on the platform, or one named by label and URL."""
+    source = ChangelogSource(entry=entry, label=label.strip(), url=url.strip())
+    if contribution is not None:
+        source.contribution = contribution
+    source.full_clean(exclude=["entry"])
+    source.save()
+    return source

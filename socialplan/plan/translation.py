@@ -9,10 +9,13 @@ from simple_history import register as register_history
 
 from .models import (
     Action,
+    ChangelogEntry,
+    ChangelogSource,
     ContextReference,
     Milestone,
     Objective,
     Plan,
+    PlanVersion,
     ProcessPhase,
     Promoter,
     Theme,
@@ -71,5 +74,20 @@ class ToolTranslation(TranslationOptions):
     fields = ("title", "description")
 
 
+@register(PlanVersion)
+class PlanVersionTranslation(TranslationOptions):
+    fields = ("summary",)
+
+
+@register(ChangelogEntry)
+class ChangelogEntryTranslation(TranslationOptions):
+    fields = ("title", "theme_title", "reason")
+
+
 for model in (Plan, Promoter, VisionPillar, ProcessPhase, ContextReference, Theme, Objective, Action, Milestone, Tool):
     register_history(model, m2m_fields=["coordinators"] if model is Theme else [])
+
+# A version's snapshot never changes and is large: its history keeps the rest of the row.
+register_history(PlanVersion, excluded_fields=["snapshot"])
+register_history(ChangelogEntry)
+register_history(ChangelogSource)

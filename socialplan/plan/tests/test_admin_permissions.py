@@ -15,7 +15,19 @@ from django.urls import reverse
 
 from socialplan.accounts.models import User
 from socialplan.ecosystem.models import Organization
-from socialplan.plan.models import Action, ContextReference, Milestone, Objective, Plan, ProcessPhase, Theme, Tool
+from socialplan.plan.models import (
+    Action,
+    ChangelogEntry,
+    ContextReference,
+    Milestone,
+    Objective,
+    Plan,
+    PlanVersion,
+    ProcessPhase,
+    Theme,
+    Tool,
+)
+from socialplan.plan.services import publish_version
 
 ROLES = ("admin", "editor", "coordinator", "member", "participant", "anonymous")
 OFFICE = {"admin", "editor"}
@@ -196,3 +208,76 @@ def test_coordinator_cannot_reassign_their_theme(roles, objects) -> None:
     theme.refresh_from_db()
     assert theme.kind == Theme.Kind.MACRO
     assert theme.coordinators.filter(pk=roles.coordinator.pk).exists()
+
+
+# Versions: only the plan office publishes and explains changes; a published version is read-only for
+# everyone, and changelog entries are neither added nor deleted by hand.
+
+
+@pytest.fixture
+def version_2(roles, objects) -> PlanVersion:
+    plan = objects["plan"]
+    publish_version(plan=plan, user=roles.editor, summary_it="Prima versione")
+    objects["own_action"].title_it = "Titolo rivisto"
+    objects["own_action"].save()
+    return publish_version(plan=plan, user=roles.editor, summary_it="Seconda versione")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_versions_back_office(roles, version_2, role: str) -> None:
+    client = client_for(roles, role)
+    entry = version_2.changelog.get()
+    office = role in OFFICE
+    for url in (
+        admin_url(PlanVersion, "changelist"),
+        admin_url(version_2, "change"),
+        admin_url(ChangelogEntry, "changelist"),
+        admin_url(entry, "change"),
+        reverse("admin:plan_plan_publish", args=[version_2.plan_id]),
+    ):
+        assert is_allowed(client.get(url)) is office, url
+    for url in (admin_url(PlanVersion, "add"), admin_url(version_2, "delete")):
+        assert not is_allowed(client.get(url)), url
+    for url in (admin_url(ChangelogEntry, "add"), admin_url(entry, "delete")):
+        assert not is_allowed(client.get(url)), url
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_published_version_cannot_be_edited_in_the_back_office(roles, version_2, role: str) -> None:
+    client = client_for(roles, role)
+    page = client.get(admin_url(version_2, "change"))
+    assert 'name="_save"' not in page.content.decode()
+    client.post(admin_url(version_2, "change"), {"summary_it": "Riscritta", "number": 9})
+    version_2.refresh_from_db()
+    assert (version_2.number, version_2.summary_it) == (2, "Seconda versione")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_office_writes_reasons_and_sources(roles, version_2, role: str) -> None:
+    entry = version_2.changelog.get()
+    data = {
+        "reason_it": "Richiesta dal tavolo",
+        "reason_en": "Asked by the table",
+        "sources-TOTAL_FORMS": "1",
+        "sources-INITIAL_FORMS": "0",
+        "sources-0-label": "Tavolo del 12 marzo",
+        "sources-0-url": "https://example.org/tavolo",
+        "sources-0-content_type": "",
+        "sources-0-object_id": "",
+    }
+    response = client_for(roles, role).post(admin_url(entry, "change"), data)
+    entry.refresh_from_db()
+    if role in OFFICE:
+        assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+        assert entry.reason_it == "Richiesta dal tavolo" and entry.sources.get().label == "Tavolo del 12 marzo"
+        assert entry.history.latest().history_user == getattr(roles, role)
+    else:
+        assert response.status_code in (302, 403)
+        assert entry.reason_it == "" and not entry.sources.exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_plan_page_offers_publishing_to_the_office_only(roles, version_2, role: str) -> None:
+    response = client_for(roles, role).get(admin_url(version_2.plan, "change"))
+    publish = reverse("admin:plan_plan_publish", args=[version_2.plan_id])
+    assert (response.status_code == 200 and publish in response.content.decode()) is (role in OFFICE)

@@ -75,11 +75,15 @@ def test_every_operation_declares_the_statuses_it_answers(document: dict[str, An
         for name in (
             *("plans", "themes", "objectives", "actions", "tools", "phases", "references"),
             *("organizations", "partnerships", "pledges", "comuni", "comuni/geojson"),
+            *("frameworks", "alignments", "coverage"),
         )
     }
-    assert len(details) == 7  # five of the plan, an organization and its pledges
+    # five of the plan, an organization and its pledges, a framework; a plan's versions, a version, a diff
+    assert len(details) == 11
     for path in lists:
-        assert declared["GET", path] == {"200", "422"}, path
+        # The coverage report is of a named framework and plan: an unknown name is a 404.
+        expected = {"200", "404", "422"} if path == "/api/v1/coverage" else {"200", "422"}
+        assert declared["GET", path] == expected, path
     for path in details:
         assert declared["GET", path] == {"200", "404", "422"}, path
     assert declared["PATCH", "/api/v1/actions/{action_id}"] == {"200", "400", "401", "403", "404", "422"}
