@@ -28,6 +28,7 @@ from django.utils.translation import get_language
 
 CONTENT_VERSION_KEY = "public-content-version"
 PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
+KEPT_HEADERS = ("Content-Type", "Content-Disposition")
 
 View = Callable[..., HttpResponse]
 
@@ -75,12 +76,15 @@ def cached_public_page(view: View) -> View:
         path_hash = sha256(request.get_full_path().encode()).hexdigest()
         key = f"page:{content_version()}:{get_language()}:{path_hash}"
         pages = caches["pages"]
-        content = pages.get(key)
-        if content is not None:
-            return HttpResponse(content)
+        cached = pages.get(key)
+        if cached is not None:
+            content, headers = cached
+            return HttpResponse(content, headers=headers)
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming and not response.cookies:
-            pages.set(key, response.content, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
+            # The headers that say what the content is (a page, a CSV to download, ...).
+            headers = {name: response[name] for name in KEPT_HEADERS if name in response}
+            pages.set(key, (response.content, headers), timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
         return response
 
     return wrapper

@@ -59,23 +59,28 @@ class IndicatorProgress:
         return self.points[-1] if self.points else None
 
 
-def indicator_progress(*, plan: Plan) -> list[IndicatorProgress]:
-    """Every indicator of the plan with its values period by period and its status. Five queries."""
+def indicator_progress(*, plan: Plan, indicator_ids: set[int] | None = None) -> list[IndicatorProgress]:
+    """Every indicator of the plan (or those of `indicator_ids`) with its values period by period and its status.
+
+    Five queries. `indicator_ids` must hold the contributors of each indicator
+    asked for (see `indicator_family`), or their values are left out.
+    """
+    chosen = Q(plan=plan) if indicator_ids is None else Q(plan=plan, pk__in=indicator_ids)
     indicators = list(
-        Indicator.objects.filter(plan=plan).prefetch_related(
-            Prefetch("periods", queryset=Period.objects.order_by("start")), "levels"
-        )
+        Indicator.objects.filter(chosen)
+        .select_related("objective", "action__objective")
+        .prefetch_related(Prefetch("periods", queryset=Period.objects.order_by("start")), "levels")
     )
+    approved = Update.objects.filter(period__indicator__in=Indicator.objects.filter(chosen), status=APPROVED)
     amounts = {
         row["period_id"]: Amount(row["value"], row["numerator"], row["denominator"])
-        for row in Update.objects.filter(period__indicator__plan=plan, status=APPROVED)
-        .order_by()
+        for row in approved.order_by()
         .values("period_id")
         .annotate(value=Sum("value"), numerator=Sum("numerator"), denominator=Sum("denominator"))
     }
     # A qualitative period's value is its latest approved level: levels are not added up.
     for period_id, rank in (
-        Update.objects.filter(period__indicator__plan=plan, status=APPROVED, level__isnull=False)
+        approved.filter(level__isnull=False)
         .order_by("period_id", "reviewed_at", "pk")
         .values_list("period_id", "level__rank")
     ):
@@ -201,7 +206,7 @@ def indicator_breakdown(*, indicator: Indicator) -> list[PeriodBreakdown]:
     period ends; only the indicator's own dimensions are shown (a contributor
     may break its figures down further). Seven queries, eight with comuni.
     """
-    family = _with_contributors(indicator)
+    family = indicator_family(indicator)
     periods = list(indicator.periods.order_by("start"))
     updates = (
         Update.objects.filter(period__indicator_id__in=family, status=APPROVED)
@@ -260,7 +265,7 @@ def _key(row: Any) -> BreakdownKey:
     return (row.dimension_id, row.category_id, row.comune_id)
 
 
-def _with_contributors(indicator: Indicator) -> set[int]:
+def indicator_family(indicator: Indicator) -> set[int]:
     """The indicator and every indicator that contributes to it, directly or through others. One query."""
     children: dict[int | None, list[int]] = defaultdict(list)
     for pk, parent_id in Indicator.objects.filter(plan_id=indicator.plan_id).values_list("pk", "contributes_to_id"):

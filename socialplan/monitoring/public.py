@@ -1,0 +1,156 @@
+"""Reads behind the public monitoring pages: the plan overview and one page per indicator.
+
+Built on selectors.py (approved values only, roll-ups in rollup.py); each read
+costs a fixed number of queries whatever the number of indicators and values.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils.formats import date_format
+
+from socialplan.plan.models import Action, Plan, Theme
+
+from .charts import Chart, line_chart
+from .models import Indicator
+from .rollup import ProgressStatus
+from .selectors import (
+    IndicatorProgress,
+    PeriodBreakdown,
+    indicator_breakdown,
+    indicator_family,
+    indicator_progress,
+    plan_progress,
+)
+
+LATE_ACTIONS_SHOWN = 50
+OPEN_STATUSES = (Action.Status.PLANNED, Action.Status.IN_PROGRESS, Action.Status.DELAYED)
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: str
+    label: str
+    count: int
+
+
+@dataclass
+class ThemeOverview:
+    theme: Theme
+    progress: Decimal | None
+    actions: int
+    indicators: list[IndicatorProgress] = field(default_factory=list)
+
+
+@dataclass
+class Overview:
+    plan: Plan
+    progress: Decimal | None
+    themes: list[ThemeOverview]
+    action_statuses: list[StatusCount]
+    indicator_statuses: list[StatusCount]
+    late_actions: list[Action]
+    late_count: int
+    without_theme: list[IndicatorProgress]
+
+
+def theme_of(indicator: Indicator) -> int | None:
+    """The theme an indicator belongs to, through the element it measures; None for the plan as a whole."""
+    if indicator.action_id:
+        return indicator.action.objective.theme_id
+    if indicator.objective_id:
+        return indicator.objective.theme_id
+    return indicator.theme_id
+
+
+def overview(*, plan: Plan, today: date) -> Overview:
+    """Progress per theme, actions by status, late actions and every indicator's status. Fourteen queries."""
+    progress = plan_progress(plan=plan)
+    indicators = indicator_progress(plan=plan)
+    by_theme: dict[int | None, list[IndicatorProgress]] = {}
+    for item in indicators:
+        by_theme.setdefault(theme_of(item.indicator), []).append(item)
+    action_counts = dict(
+        Action.objects.filter(objective__theme__plan=plan)
+        .order_by()
+        .values_list("objective__theme")
+        .annotate(Count("pk"))
+    )
+    themes = [
+        ThemeOverview(
+            theme=child.element,
+            progress=child.progress,
+            actions=action_counts.get(child.element.pk, 0),
+            indicators=by_theme.get(child.element.pk, []),
+        )
+        for child in progress.children
+    ]
+    statuses = Counter(
+        dict(Action.objects.filter(objective__theme__plan=plan).order_by().values_list("status").annotate(Count("pk")))
+    )
+    late = (
+        Action.objects.filter(objective__theme__plan=plan)
+        .filter(Q(status=Action.Status.DELAYED) | Q(end_date__lt=today, status__in=OPEN_STATUSES))
+        .select_related("objective__theme")
+        .order_by("end_date", "code", "pk")
+    )
+    indicator_statuses = Counter(item.assessment.status for item in indicators)
+    return Overview(
+        plan=plan,
+        progress=progress.progress,
+        themes=themes,
+        action_statuses=[StatusCount(value, str(label), statuses[value]) for value, label in Action.Status.choices],
+        indicator_statuses=[
+            StatusCount(value, str(label), indicator_statuses[value]) for value, label in ProgressStatus.choices
+        ],
+        late_actions=list(late[:LATE_ACTIONS_SHOWN]),
+        late_count=late.count(),
+        without_theme=by_theme.get(None, []),
+    )
+
+
+@dataclass
+class IndicatorPage:
+    progress: IndicatorProgress
+    breakdown: list[PeriodBreakdown]
+    chart: Chart | None
+    element: Any
+
+    @property
+    def indicator(self) -> Indicator:
+        return self.progress.indicator
+
+    @property
+    def dimensions(self) -> list[Any]:
+        return list(self.indicator.dimensions.all())
+
+
+def indicator_page(*, plan: Plan, code: str) -> IndicatorPage | None:
+    """One indicator with its points, status, breakdown by period and chart; None when the plan has no such code."""
+    indicator = (
+        Indicator.objects.filter(plan=plan, code=code)
+        .select_related("theme", "objective__theme", "action__objective__theme")
+        .prefetch_related("dimensions")
+        .first()
+    )
+    if indicator is None:
+        return None
+    family = indicator_progress(plan=plan, indicator_ids=indicator_family(indicator))
+    progress = next(item for item in family if item.indicator.pk == indicator.pk)
+    progress.indicator = indicator  # the copy with its element and dimensions loaded
+    values = [
+        (date_format(point.period.end, "SHORT_DATE_FORMAT"), point.value)
+        for point in progress.points
+        if point.value is not None
+    ]
+    chart = line_chart(values, target=indicator.target_value, baseline=indicator.baseline_value)
+    element = indicator.element
+    return IndicatorPage(
+        progress=progress, breakdown=indicator_breakdown(indicator=indicator), chart=chart, element=element
+    )

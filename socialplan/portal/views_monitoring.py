@@ -1,0 +1,50 @@
+"""Public monitoring pages: the plan overview, one page per indicator, and the Open SDG downloads."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from socialplan.core.cache import cached_public_page
+from socialplan.monitoring import opensdg, public
+
+from .current import current_plan
+
+
+@cached_public_page
+def overview(request: HttpRequest) -> HttpResponse:
+    plan = current_plan(request)
+    if plan is None:
+        return render(request, "portal/no_plan.html")
+    found = public.overview(plan=plan, today=timezone.localdate())
+    return render(request, "portal/monitoring.html", {"plan": plan, "overview": found})
+
+
+@cached_public_page
+def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
+    plan = current_plan(request)
+    found = public.indicator_page(plan=plan, code=code) if plan is not None else None
+    if found is None:
+        raise Http404("No such indicator.")
+    return render(request, "portal/indicator.html", {"plan": plan, "page": found})
+
+
+@cached_public_page
+def indicator_csv(request: HttpRequest, code: str) -> HttpResponse:
+    plan = current_plan(request)
+    indicator = plan.indicators.filter(code=code).prefetch_related("dimensions").first() if plan else None
+    if plan is None or indicator is None:
+        raise Http404("No such indicator.")
+    progress, breakdown = opensdg.one_indicator(plan=plan, indicator=indicator)
+    response = HttpResponse(opensdg.indicator_csv(progress, breakdown), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="indicator_{code}.csv"'
+    return response
+
+
+@cached_public_page
+def indicators_zip(request: HttpRequest) -> HttpResponse:
+    plan = current_plan(request)
+    if plan is None:
+        raise Http404("No plan is loaded.")
+    response = HttpResponse(opensdg.all_indicators_zip(plan=plan), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{plan.slug}-indicators-open-sdg.zip"'
+    return response
