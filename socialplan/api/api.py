@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from ninja import NinjaAPI, Swagger
 
+from socialplan.alignment.api import router as alignment_router
 from socialplan.ecosystem.api import router as ecosystem_router
 from socialplan.plan.api import router as plan_router
 from socialplan.territory.api import router as territory_router
@@ -52,3 +53,4 @@ install_error_handlers(api)
 api.add_router("/", plan_router)
 api.add_router("/", ecosystem_router)
 api.add_router("/", territory_router)
+api.add_router("/", alignment_router)
