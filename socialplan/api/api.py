@@ -15,6 +15,7 @@ from ninja import NinjaAPI, Swagger
 
 from socialplan.alignment.api import router as alignment_router
 from socialplan.ecosystem.api import router as ecosystem_router
+from socialplan.monitoring.api import router as monitoring_router
 from socialplan.plan.api import router as plan_router
 from socialplan.territory.api import router as territory_router
 
@@ -54,3 +55,4 @@ api.add_router("/", plan_router)
 api.add_router("/", ecosystem_router)
 api.add_router("/", territory_router)
 api.add_router("/", alignment_router)
+api.add_router("/", monitoring_router)

@@ -75,14 +75,15 @@ def test_every_operation_declares_the_statuses_it_answers(document: dict[str, An
         for name in (
             *("plans", "themes", "objectives", "actions", "tools", "phases", "references"),
             *("organizations", "partnerships", "pledges", "comuni", "comuni/geojson"),
-            *("frameworks", "alignments", "coverage"),
+            *("frameworks", "alignments", "coverage", "indicators"),
         )
     }
-    # five of the plan, an organization and its pledges, a framework; a plan's versions, a version, a diff
-    assert len(details) == 11
+    # five of the plan, an organization and its pledges, a framework; a plan's versions, a version, a diff;
+    # an indicator
+    assert len(details) == 12
     for path in lists:
-        # The coverage report is of a named framework and plan: an unknown name is a 404.
-        expected = {"200", "404", "422"} if path == "/api/v1/coverage" else {"200", "422"}
+        # The coverage report and the indicators are of a named plan: an unknown name is a 404.
+        expected = {"200", "404", "422"} if path in ("/api/v1/coverage", "/api/v1/indicators") else {"200", "422"}
         assert declared["GET", path] == expected, path
     for path in details:
         assert declared["GET", path] == {"200", "404", "422"}, path
