@@ -399,6 +399,9 @@ class Period(models.Model):
     locked = models.BooleanField(
         _("locked"), default=False, help_text=_("A locked period accepts no new update and no change by reporters.")
     )
+    is_demo = models.BooleanField(
+        _("demo data"), default=False, help_text=_("Created with the demo values (manage.py load_demo).")
+    )
 
     class Meta:
         verbose_name = _("period")
@@ -518,6 +521,7 @@ class Update(models.Model):
         validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS)],
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    is_demo = models.BooleanField(_("demo data"), default=False, help_text=_("Invented for demonstration."))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)

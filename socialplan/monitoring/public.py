@@ -18,7 +18,7 @@ from django.utils.formats import date_format
 from socialplan.plan.models import Action, Plan, Theme
 
 from .charts import Chart, line_chart
-from .models import Indicator
+from .models import Indicator, Update
 from .rollup import ProgressStatus
 from .selectors import (
     IndicatorProgress,
@@ -58,6 +58,7 @@ class Overview:
     late_actions: list[Action]
     late_count: int
     without_theme: list[IndicatorProgress]
+    has_demo_values: bool
 
 
 def theme_of(indicator: Indicator) -> int | None:
@@ -70,7 +71,7 @@ def theme_of(indicator: Indicator) -> int | None:
 
 
 def overview(*, plan: Plan, today: date) -> Overview:
-    """Progress per theme, actions by status, late actions and every indicator's status. Fourteen queries."""
+    """Progress per theme, actions by status, late actions and every indicator's status. Fifteen queries."""
     progress = plan_progress(plan=plan)
     indicators = indicator_progress(plan=plan)
     by_theme: dict[int | None, list[IndicatorProgress]] = {}
@@ -112,6 +113,7 @@ def overview(*, plan: Plan, today: date) -> Overview:
         late_actions=list(late[:LATE_ACTIONS_SHOWN]),
         late_count=late.count(),
         without_theme=by_theme.get(None, []),
+        has_demo_values=Update.objects.filter(period__indicator__plan=plan, is_demo=True).exists(),
     )
 
 
@@ -121,6 +123,7 @@ class IndicatorPage:
     breakdown: list[PeriodBreakdown]
     chart: Chart | None
     element: Any
+    has_demo_values: bool
 
     @property
     def indicator(self) -> Indicator:
@@ -141,7 +144,8 @@ def indicator_page(*, plan: Plan, code: str) -> IndicatorPage | None:
     )
     if indicator is None:
         return None
-    family = indicator_progress(plan=plan, indicator_ids=indicator_family(indicator))
+    family_ids = indicator_family(indicator)
+    family = indicator_progress(plan=plan, indicator_ids=family_ids)
     progress = next(item for item in family if item.indicator.pk == indicator.pk)
     progress.indicator = indicator  # the copy with its element and dimensions loaded
     values = [
@@ -152,5 +156,9 @@ def indicator_page(*, plan: Plan, code: str) -> IndicatorPage | None:
     chart = line_chart(values, target=indicator.target_value, baseline=indicator.baseline_value)
     element = indicator.element
     return IndicatorPage(
-        progress=progress, breakdown=indicator_breakdown(indicator=indicator), chart=chart, element=element
+        progress=progress,
+        breakdown=indicator_breakdown(indicator=indicator),
+        chart=chart,
+        element=element,
+        has_demo_values=Update.objects.filter(period__indicator_id__in=family_ids, is_demo=True).exists(),
     )

@@ -5,12 +5,15 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from socialplan.ecosystem.demo import DEMO_COUNT, DemoError, load_demo, remove_demo
+from socialplan.monitoring.demo import load_monitoring_demo, remove_monitoring_demo
+from socialplan.plan.models import Plan
 
 
 class Command(BaseCommand):
     help = (
         "Load invented demo organizations (marked as demo) over the territory's comuni, with partnerships and "
-        "pledges on the plan's actions; a second run changes nothing. --remove deletes them."
+        "pledges on the plan's actions, and demo values of the plan's indicators; a second run changes nothing. "
+        "--remove deletes them."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -22,7 +25,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, remove: bool, territory: str, plan: str, count: int, **options: Any) -> None:
         if remove:
             deleted = remove_demo()
-            self.stdout.write(self.style.SUCCESS(f"Deleted {deleted} demo organizations and what hung on them."))
+            values = remove_monitoring_demo()
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Deleted {deleted} demo organizations and what hung on them, and {values} demo indicator values."
+                )
+            )
             return
         try:
             report = load_demo(territory_code=territory, plan_slug=plan, count=count)
@@ -44,6 +52,15 @@ class Command(BaseCommand):
             )
         if not report.actions:
             self.stdout.write(self.style.WARNING(f"No actions in plan '{plan}': no demo partnerships or pledges."))
+        demo_plan = Plan.objects.filter(slug=plan).first()
+        if demo_plan is not None:
+            values = load_monitoring_demo(plan=demo_plan)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo indicator values: {values.updates} approved values on {values.indicators} indicators "
+                    f"({values.skipped} indicators with real periods left alone)."
+                )
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo: {report.organizations} organizations created ({report.already_present} already there), "
