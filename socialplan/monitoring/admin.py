@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
@@ -24,8 +25,10 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from socialplan.accounts.rules import is_plan_office
 
+from .cycles import close_cycle, cycle_status
 from .models import (
     Category,
+    Cycle,
     Dimension,
     DimensionTarget,
     DimensionValue,
@@ -33,6 +36,7 @@ from .models import (
     IndicatorDimension,
     Period,
     QualitativeLevel,
+    Reminder,
     Update,
 )
 from .rules import manages_indicator
@@ -265,3 +269,53 @@ class UpdateAdmin(IndicatorScoped, MonitoringAdmin):
                 ngettext("%(count)d update reviewed.", "%(count)d updates reviewed.", done) % {"count": done},
                 messages.SUCCESS,
             )
+
+
+class ReminderInline(ObjectPermissionsModelAdminMixin, admin.TabularInline):
+    model = Reminder
+    extra = 0
+    fields = ("sent_on", "kind", "user", "missing")
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Cycle)
+class CycleAdmin(MonitoringAdmin, TabbedTranslationAdmin):
+    """Cycles with their dashboard: who has reported, who is late, what waits for review."""
+
+    list_display = ("title", "plan", "starts_on", "ends_on", "due_date", "closed_at")
+    list_filter = ("plan",)
+    fields = (
+        "plan",
+        "title",
+        "starts_on",
+        "ends_on",
+        "due_date",
+        "remind_before_days",
+        "remind_every_days_after",
+        "closed_at",
+    )
+    readonly_fields = ("closed_at",)
+    inlines = [ReminderInline]
+    change_form_template = "admin/monitoring/cycle/change_form.html"
+    actions = ["close_cycles"]
+
+    def save_model(self, request: HttpRequest, obj: Cycle, form: Any, change: bool) -> None:
+        if not change:
+            obj.opened_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        cycle = self.get_object(request, object_id)
+        extra_context = dict(extra_context or {})
+        if cycle is not None:
+            extra_context["cycle_status"] = cycle_status(cycle=cycle, today=timezone.localdate())
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.action(description=_("Close the selected cycles (no more reminders)"))
+    def close_cycles(self, request: HttpRequest, queryset: QuerySet[Cycle]) -> None:
+        for cycle in queryset:
+            close_cycle(cycle=cycle, user=request.user)
+        self.message_user(request, _("Closed."), messages.SUCCESS)

@@ -605,3 +605,76 @@ class DimensionValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category or self.comune}: {self.value if self.value is not None else self.numerator}"
+
+
+class Cycle(models.Model):
+    """A monitoring round opened by the plan office: the periods ending in a window, reported by a due date.
+
+    Reminders go to whoever has not reported: `remind_before_days` before the
+    due date once, then every `remind_every_days_after` days after it until the
+    cycle is closed (see cycles.py).
+    """
+
+    plan = models.ForeignKey("plan.Plan", on_delete=models.CASCADE, related_name="cycles", verbose_name=_("plan"))
+    title = models.CharField(_("title"), max_length=200, help_text=_("e.g. 'First semester 2026'."))
+    starts_on = models.DateField(_("periods ending from"))
+    ends_on = models.DateField(_("periods ending until"))
+    due_date = models.DateField(_("due date"))
+    remind_before_days = models.PositiveSmallIntegerField(
+        _("reminder before the due date (days)"), default=7, help_text=_("0: no reminder before the due date.")
+    )
+    remind_every_days_after = models.PositiveSmallIntegerField(
+        _("reminders after the due date, every (days)"),
+        default=7,
+        validators=[MinValueValidator(1)],
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("opened by")
+    )
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("monitoring cycle")
+        verbose_name_plural = _("monitoring cycles")
+        ordering = ["-due_date", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="cycle_window_in_order"),
+            models.CheckConstraint(condition=Q(remind_every_days_after__gte=1), name="cycle_reminder_interval"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.title)
+
+    def clean(self) -> None:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The window cannot end before it starts.")})
+        if self.ends_on and self.due_date and self.due_date < self.ends_on:
+            raise ValidationError({"due_date": _("The due date cannot precede the end of the periods it asks for.")})
+
+
+class Reminder(models.Model):
+    """An email sent to a reporter about a cycle: at most one of each kind per person and day."""
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", _("Before the due date")
+        AFTER = "after", _("After the due date")
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("cycle"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("recipient")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    sent_on = models.DateField(_("sent on"))
+    missing = models.PositiveIntegerField(_("reports missing"))
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-sent_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "user", "kind", "sent_on"], name="reminder_once_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} - {self.user} ({self.sent_on.isoformat()})"

@@ -110,3 +110,10 @@ for model_name in ("indicator", "indicatordimension", "qualitativelevel", "perio
 # admin's actions: nobody edits or deletes one in the back office.
 rules.add_perm("monitoring.view_update", manages_indicator)
 rules.add_perm("monitoring.view_dimensionvalue", manages_indicator)
+
+# Monitoring cycles: opened, changed and closed by the plan office; reminders are a read-only log.
+for verb in ("view", "add", "change", "delete"):
+    rules.add_perm(f"monitoring.{verb}_cycle", is_plan_office)
+rules.add_perm("monitoring.view_reminder", is_plan_office)
+for verb in ("add", "change", "delete"):
+    rules.add_perm(f"monitoring.{verb}_reminder", rules.always_deny)

@@ -10,6 +10,7 @@ from simple_history import register as register_history
 
 from .models import (
     Category,
+    Cycle,
     Dimension,
     DimensionTarget,
     DimensionValue,
@@ -41,6 +42,11 @@ class QualitativeLevelTranslation(TranslationOptions):
     fields = ("label",)
 
 
+@register(Cycle)
+class CycleTranslation(TranslationOptions):
+    fields = ("title",)
+
+
 for model in (
     Dimension,
     Category,
@@ -50,6 +56,7 @@ for model in (
     DimensionTarget,
     Update,
     DimensionValue,
+    Cycle,
 ):
     register_history(model)
 register_history(Indicator, m2m_fields=["reporters", "reporting_organizations"])

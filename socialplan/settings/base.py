@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "socialplan.plan",
     "socialplan.monitoring",
     "socialplan.alignment",
+    "django_tasks",
+    "django_tasks_db",
     "socialplan.portal",
     "socialplan.api",
 ]
@@ -223,6 +225,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+# Background tasks (django-tasks): run in the request's thread unless a worker is set up.
+# In production: TASKS_BACKEND=django_tasks_db.DatabaseBackend and `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
+
 PORTAL_PLAN = os.environ.get("PORTAL_PLAN", "")
 # The map needs no tile server (the comuni's boundaries are drawn from GeoJSON).
 # An optional background layer: a URL template such as
