@@ -210,7 +210,11 @@ MOVED = ChangelogEntry.Change.MOVED.value
 
 
 def field_changes(old: Element, new: Element) -> tuple[FieldChange, ...]:
-    names = list(dict.fromkeys([*old["fields"], *new["fields"]]))
+    """The fields that differ, in the kind's own order: a snapshot read back from PostgreSQL's jsonb has
+    its keys in the database's order, not the order they were written in."""
+    present = {*old["fields"], *new["fields"]}
+    declared = [name for name in snapshot_fields(new["kind"]) if name in present]
+    names = declared + sorted(present.difference(declared))
     return tuple(
         FieldChange(name, old["fields"].get(name), new["fields"].get(name))
         for name in names
