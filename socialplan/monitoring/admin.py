@@ -41,6 +41,7 @@ from .models import (
 )
 from .rules import manages_indicator
 from .services import approve_update, return_update
+from .tasks import build_cycle_report
 
 
 class MonitoringAdmin(ObjectPermissionsModelAdminMixin, SimpleHistoryAdmin):
@@ -298,7 +299,7 @@ class CycleAdmin(MonitoringAdmin, TabbedTranslationAdmin):
     readonly_fields = ("closed_at",)
     inlines = [ReminderInline]
     change_form_template = "admin/monitoring/cycle/change_form.html"
-    actions = ["close_cycles"]
+    actions = ["close_cycles", "build_reports"]
 
     def save_model(self, request: HttpRequest, obj: Cycle, form: Any, change: bool) -> None:
         if not change:
@@ -312,10 +313,24 @@ class CycleAdmin(MonitoringAdmin, TabbedTranslationAdmin):
         extra_context = dict(extra_context or {})
         if cycle is not None:
             extra_context["cycle_status"] = cycle_status(cycle=cycle, today=timezone.localdate())
+            extra_context["cycle_reports"] = list(cycle.reports.all())
         return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.action(description=_("Close the selected cycles (no more reminders)"))
     def close_cycles(self, request: HttpRequest, queryset: QuerySet[Cycle]) -> None:
         for cycle in queryset:
+            was_open = cycle.closed_at is None
             close_cycle(cycle=cycle, user=request.user)
-        self.message_user(request, _("Closed."), messages.SUCCESS)
+            if was_open:
+                build_cycle_report.enqueue(cycle.pk)
+        self.message_user(request, _("Closed; the final reports are being built."), messages.SUCCESS)
+
+    @admin.action(description=_("Build the PDF report of the selected cycles"))
+    def build_reports(self, request: HttpRequest, queryset: QuerySet[Cycle]) -> None:
+        for cycle in queryset:
+            build_cycle_report.enqueue(cycle.pk)
+        self.message_user(
+            request,
+            _("The reports are being built; they are published on the portal's monitoring reports page."),
+            messages.SUCCESS,
+        )

@@ -678,3 +678,22 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle} - {self.user} ({self.sent_on.isoformat()})"
+
+
+class CycleReport(models.Model):
+    """The PDF report of a cycle in one language, as last built (see report.py)."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="reports", verbose_name=_("cycle"))
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    file = models.FileField(_("file"), upload_to="monitoring/reports/", blank=True)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    built_at = models.DateTimeField(_("built at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("monitoring report")
+        verbose_name_plural = _("monitoring reports")
+        ordering = ["cycle", "language"]
+        constraints = [models.UniqueConstraint(fields=["cycle", "language"], name="one_report_per_cycle_language")]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} ({self.language})"

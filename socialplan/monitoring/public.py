@@ -134,6 +134,17 @@ class IndicatorPage:
         return list(self.indicator.dimensions.all())
 
 
+def chart_of(progress: IndicatorProgress) -> Chart | None:
+    """The chart of an indicator's values against its target and baseline: the page's and the report's."""
+    values = [
+        (date_format(point.period.end, "SHORT_DATE_FORMAT"), point.value)
+        for point in progress.points
+        if point.value is not None
+    ]
+    indicator = progress.indicator
+    return line_chart(values, target=indicator.target_value, baseline=indicator.baseline_value)
+
+
 def indicator_page(*, plan: Plan, code: str) -> IndicatorPage | None:
     """One indicator with its points, status, breakdown by period and chart; None when the plan has no such code."""
     indicator = (
@@ -148,12 +159,7 @@ def indicator_page(*, plan: Plan, code: str) -> IndicatorPage | None:
     family = indicator_progress(plan=plan, indicator_ids=family_ids)
     progress = next(item for item in family if item.indicator.pk == indicator.pk)
     progress.indicator = indicator  # the copy with its element and dimensions loaded
-    values = [
-        (date_format(point.period.end, "SHORT_DATE_FORMAT"), point.value)
-        for point in progress.points
-        if point.value is not None
-    ]
-    chart = line_chart(values, target=indicator.target_value, baseline=indicator.baseline_value)
+    chart = chart_of(progress)
     element = indicator.element
     return IndicatorPage(
         progress=progress,

@@ -27,6 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 HUNDRED = Decimal(100)
 
@@ -327,19 +328,21 @@ def assess(
     latest value improves, whatever the rounding of powers.
     """
     if baseline is None or baseline_time is None:
-        return Assessment(ProgressStatus.NO_DATA, reason="no baseline")
+        return Assessment(ProgressStatus.NO_DATA, reason=gettext_noop("no baseline"))
     if latest is None or latest_time is None:
-        return Assessment(ProgressStatus.NO_DATA, reason="no approved value")
+        return Assessment(ProgressStatus.NO_DATA, reason=gettext_noop("no approved value"))
     elapsed = latest_time - baseline_time
     if elapsed <= 0:
-        return Assessment(ProgressStatus.NO_DATA, reason="no approved value after the baseline")
+        return Assessment(ProgressStatus.NO_DATA, reason=gettext_noop("no approved value after the baseline"))
     sign = 1 if increase else -1
     with_target = target is not None and target_time is not None
     if with_target:
         assert target is not None and target_time is not None
         horizon = target_time - baseline_time
         if horizon <= 0:
-            return Assessment(ProgressStatus.NO_DATA, reason="the target year does not follow the baseline year")
+            return Assessment(
+                ProgressStatus.NO_DATA, reason=gettext_noop("the target year does not follow the baseline year")
+            )
         use_growth = growth_rate and baseline > 0 and target > 0
         required = abs(_annual_rate(start=baseline, end=target, years=horizon, growth=use_growth))
     else:
@@ -347,7 +350,7 @@ def assess(
         if not use_growth:
             return Assessment(
                 ProgressStatus.NO_DATA,
-                reason="without a target, progress is a growth rate, which needs a positive baseline",
+                reason=gettext_noop("without a target, progress is a growth rate, which needs a positive baseline"),
             )
         required = 1.0
     limits = thresholds or default_thresholds(with_target=with_target)

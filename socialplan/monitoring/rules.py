@@ -117,3 +117,8 @@ for verb in ("view", "add", "change", "delete"):
 rules.add_perm("monitoring.view_reminder", is_plan_office)
 for verb in ("add", "change", "delete"):
     rules.add_perm(f"monitoring.{verb}_reminder", rules.always_deny)
+
+# The cycles' PDF reports: built by the background task, never edited by hand.
+rules.add_perm("monitoring.view_cyclereport", is_plan_office)
+for verb in ("add", "change", "delete"):
+    rules.add_perm(f"monitoring.{verb}_cyclereport", rules.always_deny)

@@ -26,4 +26,7 @@ urlpatterns = [
     path("monitoraggio/indicatori/<slug:code>/", views_monitoring.indicator_detail, name="indicator"),
     path("monitoraggio/indicatori/<slug:code>.csv", views_monitoring.indicator_csv, name="indicator_csv"),
     path("monitoraggio/dati-open-sdg.zip", views_monitoring.indicators_zip, name="indicators_zip"),
+    path("monitoraggio/rapporti/", views_monitoring.reports, name="cycle_reports"),
+    path("monitoraggio/rapporti/<int:pk>/", views_monitoring.cycle_report, name="cycle_report"),
+    path("monitoraggio/rapporti/<int:pk>.pdf", views_monitoring.cycle_report_pdf, name="cycle_report_pdf"),
 ]

@@ -1,11 +1,13 @@
 """Public monitoring pages: the plan overview, one page per indicator, and the Open SDG downloads."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from socialplan.core.cache import cached_public_page
-from socialplan.monitoring import opensdg, public
+from socialplan.monitoring import opensdg, public, report
+from socialplan.monitoring.models import Cycle
 
 from .current import current_plan
 
@@ -47,4 +49,40 @@ def indicators_zip(request: HttpRequest) -> HttpResponse:
         raise Http404("No plan is loaded.")
     response = HttpResponse(opensdg.all_indicators_zip(plan=plan), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{plan.slug}-indicators-open-sdg.zip"'
+    return response
+
+
+def _cycle(request: HttpRequest, pk: int) -> Cycle:
+    plan = current_plan(request)
+    cycle = plan.cycles.filter(pk=pk).select_related("plan").first() if plan is not None else None
+    if cycle is None:
+        raise Http404("No such monitoring cycle.")
+    return cycle
+
+
+@cached_public_page
+def reports(request: HttpRequest) -> HttpResponse:
+    plan = current_plan(request)
+    if plan is None:
+        return render(request, "portal/no_plan.html")
+    cycles = list(plan.cycles.order_by("-ends_on", "-pk"))
+    return render(request, "portal/cycle_reports.html", {"plan": plan, "cycles": cycles})
+
+
+@cached_public_page
+def cycle_report(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = _cycle(request, pk)
+    found = report.cycle_report(cycle=cycle, today=timezone.localdate())
+    return render(request, "portal/cycle_report.html", {"plan": cycle.plan, "report": found})
+
+
+def cycle_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PDF as last built in the page's language; built now, and kept, when there is none yet."""
+    cycle = _cycle(request, pk)
+    language = get_language()
+    stored = cycle.reports.filter(language=language).exclude(file="").first()
+    if stored is None or not stored.file.storage.exists(stored.file.name):
+        stored = report.store_pdf(cycle=cycle, language=language)
+    response = FileResponse(stored.file.open("rb"), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{cycle.plan.slug}-monitoring-{cycle.pk}-{language}.pdf"'
     return response

@@ -230,6 +230,9 @@ LOGGING = {
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
 
 PORTAL_PLAN = os.environ.get("PORTAL_PLAN", "")
+# The portal's public address, for links in documents read away from the site
+# (the PDF monitoring report). Set it in production, e.g. https://economiasociale.example.it
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The map needs no tile server (the comuni's boundaries are drawn from GeoJSON).
 # An optional background layer: a URL template such as
 # https://tile.example.org/{z}/{x}/{y}.png and the attribution its licence asks for.
