@@ -14,6 +14,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("account/", include("allauth.urls")),
+    path("area-personale/monitoraggio/", include("socialplan.monitoring.urls")),
     path("area-personale/", include("socialplan.ecosystem.urls")),
     path("", include("socialplan.portal.urls")),
     prefix_default_language=False,

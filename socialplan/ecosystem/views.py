@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from socialplan.monitoring.reporter_selectors import indicators_reported_by
 from socialplan.plan.selectors import get_public_plan
 
 from . import personal_selectors as selectors
@@ -59,6 +60,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "requests_to_decide": selectors.membership_requests_for(user=user).count(),
         "may_decide": user.has_perm("ecosystem.decide_membership"),
         "changes_to_review": selectors.pending_profile_changes().count() if may_review else None,
+        "indicators_to_report": indicators_reported_by(user=user).count(),
     }
     return render(request, "ecosystem/home.html", context)
 

@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -134,13 +135,21 @@ def _periods(cycle: Cycle) -> Any:
 
 def cycle_status(*, cycle: Cycle, today: date) -> CycleStatus:
     """Every obligation of the cycle with its latest update. Five queries whatever the size."""
+    # A period nobody is assigned to report on owes nothing: its updates are not read.
+    assigned = Q(indicator__reporters__isnull=False) | Q(indicator__reporting_organizations__isnull=False)
     periods = list(
         _periods(cycle)
+        .filter(pk__in=_periods(cycle).filter(assigned).values("pk"))
         .select_related("indicator")
         .prefetch_related(
             Prefetch("indicator__reporters"),
             Prefetch("indicator__reporting_organizations"),
-            Prefetch("updates", queryset=Update.objects.order_by("pk")),
+            Prefetch(
+                "updates",
+                queryset=Update.objects.order_by("pk").only(
+                    "pk", "period_id", "status", "reporter_id", "organization_id"
+                ),
+            ),
         )
     )
     obligations = []
@@ -233,7 +242,15 @@ def _remind(cycle: Cycle, today: date, connection: Any) -> int:
 
 def _email(cycle: Cycle, person: Any, items: list[Obligation], kind: str, today: date, connection: Any) -> EmailMessage:
     """The reminder in Italian and English, in one message (the platform does not know the person's language)."""
-    context = {"cycle": cycle, "person": person, "items": items, "late": kind == Reminder.Kind.AFTER, "today": today}
+    context = {
+        "cycle": cycle,
+        "person": person,
+        "items": items,
+        "late": kind == Reminder.Kind.AFTER,
+        "today": today,
+        # Each language's body links to the reporter's pages in that language.
+        "base_url": settings.PORTAL_BASE_URL,
+    }
     bodies = []
     for language in ("it", "en"):
         with translation.override(language):
