@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from ninja import ModelSchema, Schema
 from pydantic import ConfigDict, Field
 
+from socialplan.api.params import BIGINT_MAX
 from socialplan.plan.schemas import OutSchema
 
 from .models import Alignment, Framework, FrameworkItem
@@ -112,3 +113,36 @@ class CoverageOut(Schema):
 
     plan: str | None = Field(description="Slug of the plan, or null when no plan is loaded.")
     frameworks: list[FrameworkCoverageOut]
+
+
+# Codes are codes, and no text holds a NUL character (PostgreSQL refuses it): a 422 here, not a 500 there.
+CODE = "^[-a-zA-Z0-9_.]+$"
+TEXT = "^[^\\x00]*$"
+
+
+class AlignmentIn(Schema):
+    """A link to record: the element as the reads identify it (kind and id, or kind and code), and the item."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    element: ElementKind = Field(description="Which kind of plan element addresses the item.")
+    id: int | None = Field(None, ge=1, le=BIGINT_MAX, description="Id of the plan, theme, objective or action.")
+    code: str | None = Field(
+        None,
+        max_length=200,
+        pattern="^[-a-zA-Z0-9_/]+$",
+        description=(
+            "Or its code: the plan's slug, a theme's code, 'theme/objective' or 'theme/objective/action' "
+            "(as in the plan's content files), in `plan`."
+        ),
+    )
+    plan: str | None = Field(
+        None,
+        pattern="^[-a-zA-Z0-9_]+$",
+        max_length=50,
+        description="With `code`: the plan's slug; default the portal's.",
+    )
+    framework: str = Field(max_length=40, pattern=CODE, description="Code of the framework, e.g. 'EU-CR'.")
+    item: str = Field(max_length=40, pattern=CODE, description="Code of the item in its framework, e.g. 'EU-CR-2.5'.")
+    note_it: str = Field("", max_length=5000, pattern=TEXT, description="How the element addresses the item (Italian).")
+    note_en: str = Field("", max_length=5000, pattern=TEXT, description="The same in English.")

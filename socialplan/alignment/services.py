@@ -95,3 +95,11 @@ def _save_with_history(instance: Any, *, user: AbstractBaseUser | None, reason: 
     instance._history_user = user
     instance._change_reason = reason
     instance.save()
+
+
+@transaction.atomic
+def remove_alignment(*, alignment: Alignment, user: AbstractBaseUser | None = None) -> None:
+    """Delete a link, leaving a history record that names the user."""
+    alignment._history_user = user  # type: ignore[attr-defined]
+    alignment._change_reason = "Alignment removed"  # type: ignore[attr-defined]
+    alignment.delete()

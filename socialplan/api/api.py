@@ -16,6 +16,7 @@ from ninja import NinjaAPI, Swagger
 from socialplan.alignment.api import router as alignment_router
 from socialplan.ecosystem.api import router as ecosystem_router
 from socialplan.monitoring.api import router as monitoring_router
+from socialplan.monitoring.reporting_api import router as reporting_router
 from socialplan.plan.api import router as plan_router
 from socialplan.territory.api import router as territory_router
 
@@ -42,7 +43,12 @@ api = NinjaAPI(
         "Open data of the metropolitan plans for the social economy: plans, themes, objectives, "
         "actions, tools, process phases and context references; the organizations of the ecosystem "
         "(public fields only), their partnerships in the actions and their pledges; the comuni of the "
-        "territory with their population and boundaries. Every text in Italian (`_it`) and English "
+        "territory with their population and boundaries; the plan's indicators with their approved values and "
+        "status, and its alignment with the policy frameworks. Logged-in users write with their session (send "
+        "the CSRF token in the X-CSRFToken header): the plan office and theme coordinators report on actions; "
+        "reporters draft and submit indicator updates, which the plan office and the theme's coordinators "
+        "approve or return; the plan office links plan elements to framework items. Every text in Italian "
+        "(`_it`) and English "
         "(`_en`) where it exists in both. Lists take `limit` and `offset` and return `items` with the "
         "total `count`."
     ),
@@ -56,3 +62,4 @@ api.add_router("/", ecosystem_router)
 api.add_router("/", territory_router)
 api.add_router("/", alignment_router)
 api.add_router("/", monitoring_router)
+api.add_router("/", reporting_router)

@@ -1,7 +1,8 @@
 """Monitoring in the open-data API: the plan's indicators with their approved values and status.
 
 Read-only and public: only approved values are published, as on the portal.
-Reporters and reviewers write in the back office.
+Reporters and reviewers write in the back office, or through the API's
+reporting endpoints (reporting_api.py).
 """
 
 from typing import Any

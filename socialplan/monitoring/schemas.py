@@ -1,10 +1,17 @@
-"""Shapes of monitoring in the API: an indicator's definition, its approved values and its status."""
+"""Shapes of monitoring in the API: an indicator's definition, its approved values and its status;
+the updates reporters send and the office reviews."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
 
 from ninja import Field, Schema
+from pydantic import ConfigDict, WithJsonSchema
 
+from socialplan.api.params import BIGINT_MAX
+
+from .models import Update
 from .selectors import IndicatorProgress, Point
 
 
@@ -136,3 +143,176 @@ class IndicatorDetailOut(IndicatorOut):
     @staticmethod
     def resolve_points(item: IndicatorProgress) -> list[Point]:
         return item.points
+
+
+# Reporting and review ------------------------------------------------------
+# The writes of reporters and the plan office; see reporting_api.py.
+
+UpdateStatus = Annotated[Update.Status, WithJsonSchema({"type": "string", "enum": Update.Status.values})]
+# Numbers are exact decimals: send them as JSON numbers or, to keep every digit, as strings ("12.5").
+Amount = Decimal | None
+# Codes are codes, and no text holds a NUL character (PostgreSQL refuses it): a 422 here, not a 500 there.
+CODE_PATTERN = "^[-a-zA-Z0-9_.]+$"
+TEXT_PATTERN = "^[^\\x00]*$"
+
+
+class PeriodOut(Schema):
+    id: int
+    start: date
+    end: date
+    locked: bool = Field(description="A locked period accepts no new update and no change by reporters.")
+
+
+class OwnUpdateOut(Schema):
+    id: int
+    status: UpdateStatus
+    organization_id: int | None = Field(description="On whose behalf; null for a reporter assigned in person.")
+    review_note: str = Field(description="The reviewer's note; what to correct when the update was returned.")
+
+
+class ReportingPeriodOut(PeriodOut):
+    updates: list[OwnUpdateOut] = Field(
+        description="The caller's updates for the period: their own, and those of the organizations they report for."
+    )
+
+
+class ReportingIndicatorOut(Schema):
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
+    code: str
+    plan: str = Field(description="Slug of the indicator's plan.")
+    title_it: str
+    title_en: str
+    unit_it: str
+    unit_en: str
+    measure: str = Field(description="number, percentage, currency or qualitative: which fields an update takes.")
+    levels: list[str] = Field(description="For a qualitative indicator, the codes of its scale, lowest first.")
+    dimensions: list[str] = Field(description="Codes of the dimensions its values are broken down by.")
+    periods: list[ReportingPeriodOut]
+
+
+class BreakdownOut(Schema):
+    dimension: str = Field(description="Code of the dimension.")
+    category: str = Field(description="Code of the category, or a comune's ISTAT code.")
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+
+
+class UpdateOut(Schema):
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
+    id: int
+    indicator: str = Field(description="Code of the indicator.")
+    plan: str = Field(description="Slug of the indicator's plan.")
+    period: PeriodOut
+    organization_id: int | None = Field(description="On whose behalf; null for a reporter assigned in person.")
+    reporter_id: int | None = Field(description="The user who created the update.")
+    status: UpdateStatus
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    level: str | None = Field(description="Code of the level, for a qualitative indicator.")
+    level_label_it: str | None
+    level_label_en: str | None
+    breakdown: list[BreakdownOut]
+    narrative: str
+    evidence: str | None = Field(description="Name of the evidence file, or null.")
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+    reviewed_at: datetime | None
+    review_note: str
+
+    @staticmethod
+    def resolve_indicator(update: Update) -> str:
+        return update.period.indicator.code
+
+    @staticmethod
+    def resolve_plan(update: Update) -> str:
+        return update.period.indicator.plan.slug
+
+    @staticmethod
+    def resolve_level(update: Update) -> str | None:
+        return update.level.code if update.level else None
+
+    @staticmethod
+    def resolve_level_label_it(update: Update) -> str | None:
+        return update.level.label_it if update.level else None  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_level_label_en(update: Update) -> str | None:
+        return (update.level.label_en or None) if update.level else None  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_breakdown(update: Update) -> list[dict[str, Any]]:
+        return [
+            {
+                "dimension": row.dimension.code,
+                "category": row.comune.istat_code if row.comune_id else row.category.code,  # type: ignore[union-attr]
+                "value": row.value,
+                "numerator": row.numerator,
+                "denominator": row.denominator,
+            }
+            for row in update.breakdown.all()
+        ]
+
+    @staticmethod
+    def resolve_evidence(update: Update) -> str | None:
+        return Path(str(update.evidence.name)).name if update.evidence else None
+
+
+class BreakdownIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    dimension: str = Field(
+        max_length=50, pattern=CODE_PATTERN, description="Code of one of the indicator's dimensions."
+    )
+    category: str = Field(
+        max_length=50,
+        pattern=CODE_PATTERN,
+        description="Code of a category of the dimension, or a comune's ISTAT code.",
+    )
+    value: Amount = None
+    numerator: Amount = None
+    denominator: Amount = None
+
+
+class ReportIn(Schema):
+    """What is reported: a value (number, currency), a numerator and a denominator (percentage), or a level."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    value: Amount = None
+    numerator: Amount = None
+    denominator: Amount = None
+    level: str | None = Field(
+        None, max_length=50, pattern=CODE_PATTERN, description="Code of a level of a qualitative indicator's scale."
+    )
+    breakdown: list[BreakdownIn] = Field([], max_length=1000)
+    narrative: str = Field("", max_length=20000, pattern=TEXT_PATTERN)
+
+
+class UpdateIn(ReportIn):
+    period: int | None = Field(
+        None, ge=1, le=BIGINT_MAX, description="Id of the period; or give `on`, a day the period covers."
+    )
+    on: date | None = Field(None, description="A day of the period reported on; or give `period`.")
+    organization: int | None = Field(
+        None,
+        ge=1,
+        le=BIGINT_MAX,
+        description="On behalf of this organization, by id; needed only for a member of several assigned ones.",
+    )
+
+
+class ApproveIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    note: str = Field("", max_length=5000, pattern=TEXT_PATTERN, description="An optional note for the reporter.")
+
+
+class ReturnIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    note: str = Field(max_length=5000, pattern=TEXT_PATTERN, description="What the reporter must correct (required).")
