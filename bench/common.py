@@ -47,6 +47,7 @@ P95_TARGET_MS = 100.0
 # a stable p95, few enough to keep the run short at national scale.
 SERVER_TIME_SAMPLES = 60
 PROFILE_SAMPLES = 20
+COLD_SAMPLES = 20
 
 
 class BenchError(Exception):
@@ -260,6 +261,23 @@ def server_time(path: str, *, rendered: bool = False) -> dict[str, float]:
     }
 
 
+def cold_time(path: str) -> dict[str, float]:
+    """The first anonymous request after an edit: the content version is replaced before each sample."""
+    from socialplan.core.cache import bump_content_version
+
+    samples = []
+    for _ in range(COLD_SAMPLES):
+        bump_content_version()
+        started = time.perf_counter()
+        get(path)
+        samples.append((time.perf_counter() - started) * 1000)
+    return {
+        "samples": len(samples),
+        "p50_ms": round(statistics.median(samples), 2),
+        "p95_ms": round(statistics.quantiles(samples, n=20)[-1], 2),
+    }
+
+
 def print_profile(path: str, *, rendered: bool = False) -> None:
     profiler = cProfile.Profile()
     profiler.enable()
@@ -272,6 +290,28 @@ def print_profile(path: str, *, rendered: bool = False) -> None:
     stats.sort_stats("tottime").print_stats(25)
     label = f"GET {path}" + (" rendered" if rendered else "")
     print(f"\ncProfile of {PROFILE_SAMPLES} {label} (by cumulative, then own time):\n{output.getvalue()}")
+
+
+def load_plain_demo() -> None:
+    """Migrate a fresh database and load what `make run` loads: the Turin plan, the comuni, the CPV codes, the demo
+    organizations; and collect the static files the production settings serve."""
+    from django.core.management import call_command
+
+    from socialplan.ecosystem.demo import load_demo
+    from socialplan.plan.services import load_plan
+    from socialplan.territory.services import load_territory
+
+    started = time.perf_counter()
+    call_command("migrate", interactive=False, verbosity=0)
+    load_plan(name="torino")
+    load_territory(code="TO")
+    call_command("load_cpv", stdout=io.StringIO())
+    load_demo()
+    call_command("collectstatic", interactive=False, verbosity=0)
+    print(
+        "Migrated, loaded the Turin plan, the comuni, the CPV codes and the demo, collected static files "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
 
 
 def database_version() -> str:

@@ -25,7 +25,6 @@ with errors, which makes the figures meaningless. See bench/README.md.
 from __future__ import annotations
 
 import argparse
-import io
 import statistics
 import sys
 import tempfile
@@ -47,6 +46,7 @@ from bench.common import (
     BenchError,
     add_common_arguments,
     check_common_arguments,
+    cold_time,
     commit,
     configure_environment,
     database_version,
@@ -54,6 +54,7 @@ from bench.common import (
     fresh_database,
     get,
     load_errors,
+    load_plain_demo,
     load_with_wrk,
     print_profile,
     query_count,
@@ -69,7 +70,6 @@ SEARCH_TERM = "girasole"
 FILTERS = {"forma": "coop_b", "comune": "001272"}
 # The map's data is cached whatever the cookies (it holds nothing personal): it has no rendered path.
 CACHED_ONLY = {"map_data"}
-COLD_SAMPLES = 20
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,26 +133,12 @@ def _run(args: argparse.Namespace) -> int:
 
 def _prepare_and_measure_in_process(*, scale: str, profile: list[str]) -> dict[str, Any]:
     """Build the database with the demo, count each page's queries, generate the scale, count and time again."""
-    from django.core.management import call_command
     from django.db import connection
 
     from bench.scale import ecosystem_totals, generate, plan_totals
-    from socialplan.ecosystem.demo import load_demo
     from socialplan.plan.models import Plan
-    from socialplan.plan.services import load_plan
-    from socialplan.territory.services import load_territory
 
-    started = time.perf_counter()
-    call_command("migrate", interactive=False, verbosity=0)
-    load_plan(name="torino")
-    load_territory(code="TO")
-    call_command("load_cpv", stdout=io.StringIO())
-    load_demo()
-    call_command("collectstatic", interactive=False, verbosity=0)
-    print(
-        "Migrated, loaded the Turin plan, the comuni, the CPV codes and the demo, collected static files "
-        f"in {time.perf_counter() - started:.1f} s"
-    )
+    load_plain_demo()
     plan = Plan.objects.get(slug="torino")
     paths = _page_paths()
     plain_totals = plan_totals(plan=plan) | ecosystem_totals(plan=plan)
@@ -234,7 +220,7 @@ def _queries(name: str, path: str) -> dict[str, int]:
 
 
 def _server_times(name: str, path: str) -> dict[str, Any]:
-    times = {"cached": server_time(path), "cold": _cold_time(path)}
+    times = {"cached": server_time(path), "cold": cold_time(path)}
     if name not in CACHED_ONLY:
         times["rendered"] = server_time(path, rendered=True)
         times["rendered_cpu"] = _cpu_time(path)
@@ -255,23 +241,6 @@ def _cpu_time(path: str) -> dict[str, float]:
         get(path, rendered=True)
         samples.append((time.process_time() - started) * 1000)
     return {"samples": len(samples), "p50_ms": round(statistics.median(samples), 2)}
-
-
-def _cold_time(path: str) -> dict[str, float]:
-    """The first anonymous request after an edit: the content version is replaced before each sample."""
-    from socialplan.core.cache import bump_content_version
-
-    samples = []
-    for _ in range(COLD_SAMPLES):
-        bump_content_version()
-        started = time.perf_counter()
-        get(path)
-        samples.append((time.perf_counter() - started) * 1000)
-    return {
-        "samples": len(samples),
-        "p50_ms": round(statistics.median(samples), 2),
-        "p95_ms": round(statistics.quantiles(samples, n=20)[-1], 2),
-    }
 
 
 def _result(*, args: argparse.Namespace, wrk: str, figures: dict[str, Any], load: dict[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,8 @@ reporting endpoints (reporting_api.py).
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import translation
 from ninja import P, PathEx, Router
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -19,7 +21,7 @@ from socialplan.plan.models import Plan
 from socialplan.plan.selectors import get_public_plan, plan_list
 
 from .models import Indicator
-from .schemas import IndicatorDetailOut, IndicatorOut
+from .schemas import CycleOut, IndicatorDetailOut, IndicatorOut
 from .selectors import IndicatorProgress, indicator_family, indicator_progress
 
 router = Router(tags=["monitoring"])
@@ -58,3 +60,24 @@ def get_indicator(request: HttpRequest, code: IndicatorCode, plan: PlanSlug = No
         raise HttpError(404, f"No indicator with code {code!r} in plan {chosen.slug!r}.")
     family = indicator_progress(plan=chosen, indicator_ids=indicator_family(indicator))
     return next(item for item in family if item.indicator.pk == indicator.pk)
+
+
+@router.get(
+    "/cycles",
+    response={200: list[CycleOut], **NOT_FOUND, **INVALID},
+    summary="List a plan's monitoring cycles with the addresses of their reports",
+    description="Without `plan`, the plan the portal shows. Newest window first.",
+)
+@paginate(Pagination)
+def list_cycles(request: HttpRequest, plan: PlanSlug = None) -> list[dict[str, Any]]:
+    return [_cycle_out(request, cycle) for cycle in _plan(plan).cycles.order_by("-ends_on", "-pk")]
+
+
+def _cycle_out(request: HttpRequest, cycle: Any) -> dict[str, Any]:
+    urls: dict[str, str] = {}
+    for language in ("it", "en"):
+        with translation.override(language):
+            urls[f"report_{language}"] = request.build_absolute_uri(reverse("portal:cycle_report", args=[cycle.pk]))
+            urls[f"pdf_{language}"] = request.build_absolute_uri(reverse("portal:cycle_report_pdf", args=[cycle.pk]))
+    fields = ("id", "title_it", "title_en", "starts_on", "ends_on", "due_date", "closed_at")
+    return {name: getattr(cycle, name) for name in fields} | urls

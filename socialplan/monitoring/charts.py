@@ -112,3 +112,51 @@ def line_chart(
         target=Line(y=y_of(target), label=_text(target)) if target is not None else None,
         baseline=Line(y=y_of(baseline), label=_text(baseline)) if baseline is not None else None,
     )
+
+
+SPARK_WIDTH = 120
+SPARK_HEIGHT = 28
+SPARK_PAD = 3
+
+
+@dataclass(frozen=True)
+class Sparkline:
+    """A word-sized line of an indicator's values, with its target as a dashed line when it is in range."""
+
+    width: int
+    height: int
+    polyline: str
+    last_x: float
+    last_y: float
+    target_y: float | None
+
+
+def sparkline(values: list[Decimal], *, target: Decimal | None = None) -> Sparkline | None:
+    """The values from first to last in a small box, the axis from the lowest to the highest (target included).
+
+    None without values. Drawn beside the figures it summarises, never alone.
+    """
+    if not values:
+        return None
+    everything = [*values, *([target] if target is not None else [])]
+    low, high = min(everything), max(everything)
+    if high == low:
+        high = low + 1
+    inner_width, inner_height = SPARK_WIDTH - 2 * SPARK_PAD, SPARK_HEIGHT - 2 * SPARK_PAD
+
+    def y_of(value: Decimal) -> float:
+        return round(SPARK_PAD + inner_height * float((high - value) / (high - low)), 1)
+
+    step = inner_width / max(len(values) - 1, 1)
+    points = [
+        (round(SPARK_PAD + (step * index if len(values) > 1 else inner_width / 2), 1), y_of(value))
+        for index, value in enumerate(values)
+    ]
+    return Sparkline(
+        width=SPARK_WIDTH,
+        height=SPARK_HEIGHT,
+        polyline=" ".join(f"{x},{y}" for x, y in points),
+        last_x=points[-1][0],
+        last_y=points[-1][1],
+        target_y=y_of(target) if target is not None else None,
+    )

@@ -26,6 +26,7 @@ from .selectors import (
     indicator_breakdown,
     indicator_family,
     indicator_progress,
+    plan_indicator_progress,
     plan_progress,
 )
 
@@ -40,12 +41,33 @@ class StatusCount:
     count: int
 
 
+# The overview lists at most this many indicators per theme, those of the
+# theme and its objectives first; the list of indicators has them all.
+SHOWN_PER_THEME = 10
+INDICATORS_PAGE_SIZE = 50
+
+
+def level_order(item: IndicatorProgress) -> tuple[int, int, str]:
+    """The plan's own indicators first, then the themes', the objectives' and the actions'."""
+    indicator = item.indicator
+    level = 3 if indicator.action_id else 2 if indicator.objective_id else 1 if indicator.theme_id else 0
+    return (level, indicator.order, indicator.code)
+
+
 @dataclass
 class ThemeOverview:
     theme: Theme
     progress: Decimal | None
     actions: int
     indicators: list[IndicatorProgress] = field(default_factory=list)
+
+    @property
+    def shown(self) -> list[IndicatorProgress]:
+        return sorted(self.indicators, key=level_order)[:SHOWN_PER_THEME]
+
+    @property
+    def more(self) -> int:
+        return max(len(self.indicators) - SHOWN_PER_THEME, 0)
 
 
 @dataclass
@@ -60,6 +82,10 @@ class Overview:
     without_theme: list[IndicatorProgress]
     has_demo_values: bool
 
+    @property
+    def indicator_count(self) -> int:
+        return len(self.without_theme) + sum(len(theme.indicators) for theme in self.themes)
+
 
 def theme_of(indicator: Indicator) -> int | None:
     """The theme an indicator belongs to, through the element it measures; None for the plan as a whole."""
@@ -73,7 +99,7 @@ def theme_of(indicator: Indicator) -> int | None:
 def overview(*, plan: Plan, today: date) -> Overview:
     """Progress per theme, actions by status, late actions and every indicator's status. Fifteen queries."""
     progress = plan_progress(plan=plan)
-    indicators = indicator_progress(plan=plan)
+    indicators = plan_indicator_progress(plan=plan)
     by_theme: dict[int | None, list[IndicatorProgress]] = {}
     for item in indicators:
         by_theme.setdefault(theme_of(item.indicator), []).append(item)
@@ -163,8 +189,35 @@ def indicator_page(*, plan: Plan, code: str) -> IndicatorPage | None:
     element = indicator.element
     return IndicatorPage(
         progress=progress,
-        breakdown=indicator_breakdown(indicator=indicator),
+        # The breakdown is shown by dimension: without dimensions there is nothing to read.
+        breakdown=indicator_breakdown(indicator=indicator) if indicator.dimensions.all() else [],
         chart=chart,
         element=element,
         has_demo_values=Update.objects.filter(period__indicator_id__in=family_ids, is_demo=True).exists(),
     )
+
+
+@dataclass
+class IndicatorList:
+    """Every indicator of the plan, or those of a theme or with a status, in the overview's order."""
+
+    items: list[IndicatorProgress]
+    themes: list[Theme]
+    theme: Theme | None
+    status: str
+
+
+def indicator_list(*, plan: Plan, theme_code: str = "", status: str = "") -> IndicatorList:
+    """The plan's indicators filtered by theme code and status; unknown values filter nothing. Three queries more
+    than `indicator_progress` (kept per content version)."""
+    themes = list(Theme.objects.filter(plan=plan).order_by("order", "code"))
+    theme = next((item for item in themes if item.code == theme_code), None)
+    status = status if status in ProgressStatus.values else ""
+    items = [
+        item
+        for item in plan_indicator_progress(plan=plan)
+        if (theme is None or theme_of(item.indicator) == theme.pk) and (not status or item.assessment.status == status)
+    ]
+    order = {item.pk: position for position, item in enumerate(themes)}
+    items.sort(key=lambda item: (order.get(theme_of(item.indicator) or 0, -1), *level_order(item)))
+    return IndicatorList(items=items, themes=themes, theme=theme, status=status)

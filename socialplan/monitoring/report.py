@@ -33,10 +33,10 @@ from django.utils import timezone, translation
 from socialplan.ecosystem.models import Pledge
 from socialplan.ecosystem.selectors import pledges_with_progress, progress_percent
 
-from .charts import Chart
+from .charts import Chart, Sparkline, sparkline
 from .cycles import cycle_status
 from .models import Cycle, CycleReport, Indicator, Update
-from .public import Overview, chart_of, overview
+from .public import Overview, chart_of, level_order, overview
 from .rollup import ProgressStatus
 from .selectors import IndicatorProgress, assess_indicator
 
@@ -54,8 +54,12 @@ class Narrative:
 
 @dataclass
 class IndicatorSection:
+    """An indicator in the report: the plan's, themes' and objectives' with a chart, the actions' in a table row
+    with a sparkline (a 1,500-indicator plan would otherwise make a report of a thousand pages)."""
+
     progress: IndicatorProgress
     chart: Chart | None
+    spark: Sparkline | None
     narratives: list[Narrative]
 
     @property
@@ -70,6 +74,18 @@ class ThemeSection:
     progress: Decimal | None
     actions: int
     indicators: list[IndicatorSection]
+
+    @property
+    def headline(self) -> list[IndicatorSection]:
+        return [section for section in self.indicators if section.indicator.action_id is None]
+
+    @property
+    def of_actions(self) -> list[IndicatorSection]:
+        return [section for section in self.indicators if section.indicator.action_id is not None]
+
+    @property
+    def action_narratives(self) -> list[IndicatorSection]:
+        return [section for section in self.of_actions if section.narratives]
 
 
 @dataclass(frozen=True)
@@ -112,8 +128,13 @@ def cycle_report(*, cycle: Cycle, today: date) -> Report:
 
     def section(item: IndicatorProgress) -> IndicatorSection:
         progress = _as_of(item, cycle.ends_on)
+        on_action = progress.indicator.action_id is not None
+        values = [point.value for point in progress.points if point.value is not None]
         return IndicatorSection(
-            progress=progress, chart=chart_of(progress), narratives=narratives.get(progress.indicator.pk, [])
+            progress=progress,
+            chart=None if on_action else chart_of(progress),
+            spark=sparkline(values, target=progress.indicator.target_value) if on_action else None,
+            narratives=narratives.get(progress.indicator.pk, []),
         )
 
     plan_indicators = [section(item) for item in found.without_theme]
@@ -123,7 +144,7 @@ def cycle_report(*, cycle: Cycle, today: date) -> Report:
             url=item.theme.get_absolute_url(),
             progress=item.progress,
             actions=item.actions,
-            indicators=[section(indicator) for indicator in item.indicators],
+            indicators=[section(indicator) for indicator in sorted(item.indicators, key=level_order)],
         )
         for item in found.themes
     ]
@@ -206,7 +227,8 @@ def _stylesheet() -> str:
 def report_html(report: Report, *, base_url: str) -> str:
     """The report as a standalone HTML document for the PDF, in the active language."""
     return render_to_string(
-        "monitoring/report_pdf.html", {"report": report, "stylesheet": _stylesheet(), "base_url": base_url}
+        "monitoring/report_pdf.html",
+        {"report": report, "stylesheet": _stylesheet(), "base_url": base_url, "pdf": True},
     )
 
 

@@ -156,6 +156,22 @@ CODE_PATTERN = "^[-a-zA-Z0-9_.]+$"
 TEXT_PATTERN = "^[^\\x00]*$"
 
 
+class CycleOut(Schema):
+    """A monitoring cycle with the addresses of its report (web page and PDF, in each language)."""
+
+    id: int
+    title_it: str
+    title_en: str
+    starts_on: date = Field(description="Periods ending from this day are asked for.")
+    ends_on: date = Field(description="... until this day.")
+    due_date: date
+    closed_at: datetime | None = Field(description="Null while the cycle is open: its report is provisional.")
+    report_it: str = Field(description="The report's page in Italian.")
+    report_en: str
+    pdf_it: str = Field(description="The report as a PDF, in Italian.")
+    pdf_en: str
+
+
 class PeriodOut(Schema):
     id: int
     start: date

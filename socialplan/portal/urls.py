@@ -23,6 +23,7 @@ urlpatterns = [
     path("mappa/", views_ecosystem.ecosystem_map, name="map"),
     path("rete/", views_ecosystem.network, name="network"),
     path("monitoraggio/", views_monitoring.overview, name="monitoring"),
+    path("monitoraggio/indicatori/", views_monitoring.indicators, name="indicators"),
     path("monitoraggio/indicatori/<slug:code>/", views_monitoring.indicator_detail, name="indicator"),
     path("monitoraggio/indicatori/<slug:code>.csv", views_monitoring.indicator_csv, name="indicator_csv"),
     path("monitoraggio/dati-open-sdg.zip", views_monitoring.indicators_zip, name="indicators_zip"),

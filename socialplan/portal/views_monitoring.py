@@ -1,5 +1,6 @@
 """Public monitoring pages: the plan overview, one page per indicator, and the Open SDG downloads."""
 
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -8,6 +9,7 @@ from django.utils.translation import get_language
 from socialplan.core.cache import cached_public_page
 from socialplan.monitoring import opensdg, public, report
 from socialplan.monitoring.models import Cycle
+from socialplan.monitoring.rollup import ProgressStatus
 
 from .current import current_plan
 
@@ -19,6 +21,18 @@ def overview(request: HttpRequest) -> HttpResponse:
         return render(request, "portal/no_plan.html")
     found = public.overview(plan=plan, today=timezone.localdate())
     return render(request, "portal/monitoring.html", {"plan": plan, "overview": found})
+
+
+@cached_public_page
+def indicators(request: HttpRequest) -> HttpResponse:
+    plan = current_plan(request)
+    if plan is None:
+        return render(request, "portal/no_plan.html")
+    theme, status = request.GET.get("tema", ""), request.GET.get("stato", "")
+    found = public.indicator_list(plan=plan, theme_code=theme, status=status)
+    page = Paginator(found.items, public.INDICATORS_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    statuses = ProgressStatus.choices
+    return render(request, "portal/indicators.html", {"plan": plan, "found": found, "page": page, "statuses": statuses})
 
 
 @cached_public_page

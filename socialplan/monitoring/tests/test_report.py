@@ -7,14 +7,14 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from socialplan.core.tests.browser import DESKTOP, PHONE, describe_violations
 from socialplan.ecosystem.models import Pledge, PledgeProgress
 from socialplan.ecosystem.tests.factories import make_organization
-from socialplan.monitoring.models import Cycle, CycleReport, Update
-from socialplan.monitoring.report import cycle_report
+from socialplan.monitoring.models import Cycle, CycleReport, Indicator, Update
+from socialplan.monitoring.report import cycle_report, report_html
 from socialplan.monitoring.tasks import build_cycle_report, build_open_cycle_reports
 from socialplan.plan.models import Action
 from socialplan.portal.tests.test_query_budget import count_queries
@@ -48,13 +48,22 @@ def pledged(torino):
     action = Action.objects.filter(objective__theme__plan=torino).first()
     organization = make_organization(legal_name="Cooperativa Impegnata")
     kept = Pledge.objects.create(
-        organization=organization, action=action, title="Formare 40 giovani", quantity=40, unit="persone",
+        organization=organization,
+        action=action,
+        title="Formare 40 giovani",
+        quantity=40,
+        unit="persone",
         due_date=date(2026, 12, 31),
     )
     PledgeProgress.objects.create(pledge=kept, reported_on=date(2025, 6, 30), achieved=10)
     Pledge.objects.create(
-        organization=organization, action=action, title="Impegno ritirato", quantity=1, unit="x",
-        due_date=date(2026, 12, 31), status=Pledge.Status.WITHDRAWN,
+        organization=organization,
+        action=action,
+        title="Impegno ritirato",
+        quantity=1,
+        unit="x",
+        due_date=date(2026, 12, 31),
+        status=Pledge.Status.WITHDRAWN,
     )
     return kept
 
@@ -202,3 +211,31 @@ def test_report_pages_are_accessible_on_desktop_and_phone(live_server, open_page
             if viewport is PHONE:
                 widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
                 assert widths[0] <= widths[1], f"{path} scrolls sideways on a phone: {widths[0]}px > {widths[1]}px"
+
+
+def test_action_indicators_are_lines_with_a_sparkline_on_the_page_not_in_the_pdf(client, torino, roles, reporter):
+    grow(torino, copies=1, reporters=[reporter])
+    cycle = _cycle(torino, ends_on=H2_2025)
+    on_action = Indicator.objects.filter(plan=torino, action__isnull=False).first()
+    page = client.get(f"/monitoraggio/rapporti/{cycle.pk}/").content.decode()
+    line = page.split(f'href="/monitoraggio/indicatori/{on_action.code}/"', 1)[1].split("</li>", 1)[0]
+    assert 'class="report-spark"' in line and "<polyline" in line
+    found = cycle_report(cycle=cycle, today=date(2026, 1, 31))
+    with translation.override("it"):
+        document = report_html(found, base_url="https://example.org")
+    assert f'href="/monitoraggio/indicatori/{on_action.code}/"' in document
+    assert 'class="report-spark"' not in document
+    # The objective's indicator, which adds up its actions', keeps its full chart.
+    assert document.count('class="indicator-chart-svg"') >= 2
+
+
+def test_the_api_lists_cycles_with_the_addresses_of_their_reports(client, torino):
+    cycle = _cycle(torino, closed=True)
+    body = client.get("/api/v1/cycles").json()
+    assert body["count"] == 1
+    item = body["items"][0]
+    assert (item["id"], item["title_en"], item["ends_on"]) == (cycle.pk, "First semester 2025", "2025-06-30")
+    assert item["closed_at"] is not None
+    assert item["report_it"] == f"http://testserver/monitoraggio/rapporti/{cycle.pk}/"
+    assert item["pdf_en"] == f"http://testserver/en/monitoraggio/rapporti/{cycle.pk}.pdf"
+    assert client.get("/api/v1/cycles?plan=nessuno").status_code == 404

@@ -77,15 +77,16 @@ def test_every_operation_declares_the_statuses_it_answers(document: dict[str, An
         for name in (
             *("plans", "themes", "objectives", "actions", "tools", "phases", "references"),
             *("organizations", "partnerships", "pledges", "comuni", "comuni/geojson"),
-            *("frameworks", "alignments", "coverage", "indicators"),
+            *("frameworks", "alignments", "coverage", "indicators", "cycles"),
         )
     }
     # five of the plan, an organization and its pledges, a framework; a plan's versions, a version, a diff;
     # an indicator
     assert len(details) == 12
     for path in lists:
-        # The coverage report and the indicators are of a named plan: an unknown name is a 404.
-        expected = {"200", "404", "422"} if path in ("/api/v1/coverage", "/api/v1/indicators") else {"200", "422"}
+        # The coverage report, the indicators and the cycles are of a named plan: an unknown name is a 404.
+        of_a_plan = ("/api/v1/coverage", "/api/v1/indicators", "/api/v1/cycles")
+        expected = {"200", "404", "422"} if path in of_a_plan else {"200", "422"}
         assert declared["GET", path] == expected, path
     for path in details:
         assert declared["GET", path] == {"200", "404", "422"}, path
