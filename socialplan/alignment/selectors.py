@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
@@ -189,3 +190,13 @@ def _mark_covered(entry: ItemCoverage) -> bool:
 
 def _flattened(entry: ItemCoverage) -> list[ItemCoverage]:
     return [entry, *(nested for child in entry.children for nested in _flattened(child))]
+
+
+def element_alignments(*, element: Any) -> list[Alignment]:
+    """The framework items a theme, objective or action addresses, framework by framework. One query."""
+    field = element._meta.model_name
+    return list(
+        Alignment.objects.filter(**{field: element})
+        .select_related("item__framework")
+        .order_by("item__framework__order", "item__framework__code", "item__order", "item__code")
+    )

@@ -221,3 +221,12 @@ def indicator_list(*, plan: Plan, theme_code: str = "", status: str = "") -> Ind
     order = {item.pk: position for position, item in enumerate(themes)}
     items.sort(key=lambda item: (order.get(theme_of(item.indicator) or 0, -1), *level_order(item)))
     return IndicatorList(items=items, themes=themes, theme=theme, status=status)
+
+
+def element_indicators(*, plan: Plan, element: Any) -> list[IndicatorProgress]:
+    """The indicators that measure a theme, objective or action itself, with their status (kept per content version)."""
+    field = f"{element._meta.model_name}_id"
+    return sorted(
+        (item for item in plan_indicator_progress(plan=plan) if getattr(item.indicator, field) == element.pk),
+        key=level_order,
+    )

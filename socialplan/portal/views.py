@@ -13,8 +13,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from socialplan.alignment.selectors import element_alignments
 from socialplan.core.cache import cached_public_page
 from socialplan.ecosystem.selectors import action_participants
+from socialplan.monitoring.public import element_indicators
 from socialplan.plan import selectors
 from socialplan.plan.models import Plan
 
@@ -71,7 +73,8 @@ def theme_detail(request: HttpRequest, code: str) -> HttpResponse:
     found = selectors.theme_page(plan=plan, code=code)
     if found is None:
         raise Http404("No such theme.")
-    return render(request, "portal/theme.html", {"plan": plan, "theme": found})
+    context = {"plan": plan, "theme": found} | _measurement(plan, found)
+    return render(request, "portal/theme.html", context)
 
 
 @cached_public_page
@@ -80,7 +83,8 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
     found = selectors.objective_page(plan=plan, pk=pk)
     if found is None:
         raise Http404("No such objective.")
-    return render(request, "portal/objective.html", {"plan": plan, "objective": found, "theme": found.theme})
+    context = {"plan": plan, "objective": found, "theme": found.theme} | _measurement(plan, found)
+    return render(request, "portal/objective.html", context)
 
 
 @cached_public_page
@@ -95,8 +99,16 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "objective": found.objective,
         "theme": found.objective.theme,
         "participants": action_participants(action=found),
-    }
+    } | _measurement(plan, found)
     return render(request, "portal/action.html", context)
+
+
+def _measurement(plan: Plan, element: Any) -> dict[str, Any]:
+    """What measures an element and which framework items it addresses (element_measurement.html)."""
+    return {
+        "indicators": element_indicators(plan=plan, element=element),
+        "alignments": element_alignments(element=element),
+    }
 
 
 @cached_public_page
