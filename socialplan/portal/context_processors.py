@@ -23,8 +23,13 @@ class LanguageLink:
 def language_links(request: HttpRequest) -> list[LanguageLink]:
     """The same page in every language, as plain links: switching needs neither a form nor JavaScript."""
     active = get_language()
+    # The query string stays: a filtered list or a comparison of versions is the same page in the other language.
+    query = request.META.get("QUERY_STRING", "")
+    suffix = f"?{query}" if query else ""
     return [
-        LanguageLink(code=code, name=str(name), url=translate_url(request.path, code), is_current=code == active)
+        LanguageLink(
+            code=code, name=str(name), url=translate_url(request.path, code) + suffix, is_current=code == active
+        )
         for code, name in settings.LANGUAGES
     ]
 

@@ -395,3 +395,8 @@ def test_pages_carry_no_inline_script_or_style(client, torino):
             assert "style=" not in text
             assert "<style" not in text
             assert not re.search(r"<script(?![^>]*\bsrc=)", text), name
+
+
+def test_language_links_keep_the_query_string(client, torino):
+    text = client.get("/monitoraggio/indicatori/?tema=social-procurement&stato=no_data").content.decode()
+    assert 'href="/en/monitoraggio/indicatori/?tema=social-procurement&amp;stato=no_data" hreflang="en"' in text
