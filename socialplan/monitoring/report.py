@@ -41,6 +41,9 @@ from .rollup import ProgressStatus
 from .selectors import IndicatorProgress, assess_indicator
 
 REPORT_CSS = "css/report.css"
+# Up to this many indicators every one has its own section with its chart; beyond it (a plan that measures
+# each of hundreds of actions) the actions' indicators are a line each, so that the PDF prints in seconds.
+FULL_SECTIONS_UP_TO = 200
 
 
 @dataclass(frozen=True)
@@ -54,13 +57,14 @@ class Narrative:
 
 @dataclass
 class IndicatorSection:
-    """An indicator in the report: the plan's, themes' and objectives' with a chart, the actions' in a table row
+    """An indicator in the report: a section with its chart, or, for an action's indicator in a large plan, a line
     with a sparkline (a 1,500-indicator plan would otherwise make a report of a thousand pages)."""
 
     progress: IndicatorProgress
     chart: Chart | None
     spark: Sparkline | None
     narratives: list[Narrative]
+    as_line: bool = False
 
     @property
     def indicator(self) -> Indicator:
@@ -77,11 +81,13 @@ class ThemeSection:
 
     @property
     def headline(self) -> list[IndicatorSection]:
-        return [section for section in self.indicators if section.indicator.action_id is None]
+        """The indicators shown in full: all of them, but for the lines of a large plan's actions."""
+        return [section for section in self.indicators if not section.as_line]
 
     @property
     def of_actions(self) -> list[IndicatorSection]:
-        return [section for section in self.indicators if section.indicator.action_id is not None]
+        """The actions' indicators shown as lines (a plan with more than FULL_SECTIONS_UP_TO indicators)."""
+        return [section for section in self.indicators if section.as_line]
 
     @property
     def action_narratives(self) -> list[IndicatorSection]:
@@ -125,16 +131,18 @@ def cycle_report(*, cycle: Cycle, today: date) -> Report:
     plan = cycle.plan
     found = overview(plan=plan, today=today)
     narratives = _narratives(cycle)
+    large = found.indicator_count > FULL_SECTIONS_UP_TO
 
     def section(item: IndicatorProgress) -> IndicatorSection:
         progress = _as_of(item, cycle.ends_on)
-        on_action = progress.indicator.action_id is not None
+        as_line = large and progress.indicator.action_id is not None
         values = [point.value for point in progress.points if point.value is not None]
         return IndicatorSection(
             progress=progress,
-            chart=None if on_action else chart_of(progress),
-            spark=sparkline(values, target=progress.indicator.target_value) if on_action else None,
+            chart=None if as_line else chart_of(progress),
+            spark=sparkline(values, target=progress.indicator.target_value) if as_line else None,
             narratives=narratives.get(progress.indicator.pk, []),
+            as_line=as_line,
         )
 
     plan_indicators = [section(item) for item in found.without_theme]

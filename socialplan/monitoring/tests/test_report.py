@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from socialplan.core.tests.browser import DESKTOP, PHONE, describe_violations
 from socialplan.ecosystem.models import Pledge, PledgeProgress
 from socialplan.ecosystem.tests.factories import make_organization
+from socialplan.monitoring import report as report_module
 from socialplan.monitoring.models import Cycle, CycleReport, Indicator, Update
 from socialplan.monitoring.report import cycle_report, report_html
 from socialplan.monitoring.tasks import build_cycle_report, build_open_cycle_reports
@@ -213,7 +214,22 @@ def test_report_pages_are_accessible_on_desktop_and_phone(live_server, open_page
                 assert widths[0] <= widths[1], f"{path} scrolls sideways on a phone: {widths[0]}px > {widths[1]}px"
 
 
-def test_action_indicators_are_lines_with_a_sparkline_on_the_page_not_in_the_pdf(client, torino, roles, reporter):
+def test_every_indicator_of_a_small_plan_has_its_chart_in_the_pdf(torino, roles, reporter):
+    grow(torino, copies=1, reporters=[reporter])
+    cycle = _cycle(torino, ends_on=H2_2025)
+    found = cycle_report(cycle=cycle, today=date(2026, 1, 31))
+    sections = [*found.plan_indicators, *(section for theme in found.themes for section in theme.indicators)]
+    assert all(not section.as_line for section in sections)
+    with translation.override("it"):
+        document = report_html(found, base_url="https://example.org")
+    with_values = [section for section in sections if section.progress.points]
+    assert document.count('class="indicator-chart-svg"') == len(with_values) > 0
+
+
+def test_a_large_plans_action_indicators_are_lines_with_a_sparkline_on_the_page_not_in_the_pdf(
+    client, torino, roles, reporter, monkeypatch
+):
+    monkeypatch.setattr(report_module, "FULL_SECTIONS_UP_TO", 10)
     grow(torino, copies=1, reporters=[reporter])
     cycle = _cycle(torino, ends_on=H2_2025)
     on_action = Indicator.objects.filter(plan=torino, action__isnull=False).first()
