@@ -11,6 +11,7 @@ MANAGE := $(BIN)/python manage.py
 run: deps
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_frameworks
+	$(MANAGE) load_legal_bases
 	$(MANAGE) load_plan torino
 	$(MANAGE) load_territory TO
 	$(MANAGE) load_cpv

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "socialplan.plan",
     "socialplan.monitoring",
     "socialplan.alignment",
+    "socialplan.opportunities",
     "django_tasks",
     "django_tasks_db",
     "socialplan.portal",
