@@ -13,6 +13,8 @@ from socialplan.opportunities.models import LegalBasis, ValueCap
 EXPECTED = {
     "dlgs36-2023-public-tender",
     "dlgs36-2023-art61",
+    "dlgs50-2016-public-tender",
+    "dlgs50-2016-art112",
     "l381-1991-art5",
     "dlgs117-2017-art55",
     "dlgs117-2017-art56",
@@ -128,9 +130,9 @@ def test_a_file_that_is_not_yaml_is_refused(db, tmp_path) -> None:
 
 def test_the_command_loads_and_reports(db) -> None:
     call_command("load_legal_bases", stdout=(output := _Output()))
-    assert "9 created, 0 updated, 0 unchanged" in output.text
+    assert "11 created, 0 updated, 0 unchanged" in output.text
     call_command("load_legal_bases", stdout=(output := _Output()))
-    assert "0 created, 0 updated, 9 unchanged" in output.text
+    assert "0 created, 0 updated, 11 unchanged" in output.text
 
 
 def test_the_command_names_file_entry_and_field_of_a_fault(db, tmp_path) -> None:
