@@ -231,6 +231,10 @@ LOGGING = {
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
 
 PORTAL_PLAN = os.environ.get("PORTAL_PLAN", "")
+# OCDS export: the publisher named in the package and the ocid prefix of opportunities entered on the
+# platform (register one with the Open Contracting Partnership before publishing).
+OCDS_PUBLISHER = os.environ.get("OCDS_PUBLISHER", "Piano metropolitano per l'economia sociale")
+OCDS_OCID_PREFIX = os.environ.get("OCDS_OCID_PREFIX", "ocds-socialplan")
 # The portal's public address, for links in documents read away from the site
 # (the PDF monitoring report). Set it in production, e.g. https://economiasociale.example.it
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
