@@ -123,7 +123,7 @@ class Report:
 
     @property
     def indicator_count(self) -> int:
-        return len(self.plan_indicators) + sum(len(theme.indicators) for theme in self.themes)
+        return self.overview.indicator_count
 
 
 def cycle_report(*, cycle: Cycle, today: date) -> Report:
