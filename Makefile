@@ -12,6 +12,7 @@ run: deps
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_frameworks
 	$(MANAGE) load_legal_bases
+	$(MANAGE) load_social_value
 	$(MANAGE) load_plan torino
 	$(MANAGE) load_territory TO
 	$(MANAGE) load_cpv

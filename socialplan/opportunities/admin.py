@@ -1,4 +1,4 @@
-"""Back office of the registry: legal bases (the law as data), buyers and opportunities.
+"""Back office of the registry: legal bases (the law as data), buyers, opportunities, awards and social value.
 
 Permissions come from rules.py: the plan office only. The list fields of the
 eligibility rules and ANAC's codes are edited as checkboxes and choices.
@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from rules.contrib.admin import ObjectPermissionsModelAdminMixin
@@ -15,8 +16,22 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from socialplan.ecosystem.models import LegalForm, RuntsSection
 
+from .awards import SHARES_TOTAL, organizations_by_codice_fiscale
 from .codelists import choices, reserved_participation_codes, reward_criteria_codes
-from .models import Buyer, Document, LegalBasis, Lot, Opportunity, ValueCap
+from .models import (
+    Award,
+    AwardSupplier,
+    Buyer,
+    Document,
+    LegalBasis,
+    Lot,
+    Opportunity,
+    ProxyValue,
+    SocialValueCommitment,
+    SocialValueDelivery,
+    SocialValueMeasure,
+    ValueCap,
+)
 
 
 def _checkboxes(label: Any, options: Any) -> forms.TypedMultipleChoiceField:
@@ -121,3 +136,83 @@ class OpportunityAdmin(ObjectPermissionsModelAdminMixin, TabbedTranslationAdmin)
         (_("Public asset"), {"fields": ["address", "area_m2", "concession_years"]}),
         (_("Source"), {"fields": ["source", "ocid", "raw", "is_demo", "created_at", "updated_at"]}),
     ]
+
+
+class SupplierFormSet(forms.BaseInlineFormSet):
+    """The shares of a group of suppliers: for all or none, adding up to 100% (as `awards.record_award`)."""
+
+    def clean(self) -> None:
+        super().clean()
+        shares = [
+            form.cleaned_data.get("share")
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        given = [share for share in shares if share is not None]
+        if given and len(given) != len(shares):
+            raise ValidationError(_("Give a share for every supplier, or for none."))
+        if given and sum(given) != SHARES_TOTAL:
+            raise ValidationError(_("The shares of the suppliers must add up to 100%."))
+
+
+class AwardSupplierInline(ObjectPermissionsModelAdminMixin, admin.TabularInline):
+    model = AwardSupplier
+    formset = SupplierFormSet
+    extra = 0
+    autocomplete_fields = ["organization"]
+
+
+class CommitmentInline(ObjectPermissionsModelAdminMixin, admin.TabularInline):
+    model = SocialValueCommitment
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Award)
+class AwardAdmin(PlanOfficeAdmin):
+    list_display = ["opportunity", "lot", "date", "value", "status", "source"]
+    list_filter = ["status", "source", "is_demo"]
+    list_select_related = ["opportunity", "lot"]
+    search_fields = ["opportunity__title_it", "opportunity__ocid", "ocds_award_id", "suppliers__name"]
+    autocomplete_fields = ["opportunity"]
+    readonly_fields = ["raw", "created_at"]
+    inlines = [AwardSupplierInline, CommitmentInline]
+
+    def save_formset(self, request: Any, form: Any, formset: Any, change: bool) -> None:
+        """A supplier typed with a codice fiscale is linked to the ecosystem's organization that has it."""
+        super().save_formset(request, form, formset, change)
+        if formset.model is AwardSupplier:
+            unlinked = [s for s in formset.instance.suppliers.all() if s.organization_id is None and s.codice_fiscale]
+            found = organizations_by_codice_fiscale(supplier.codice_fiscale for supplier in unlinked)
+            for supplier in unlinked:
+                if supplier.codice_fiscale in found:
+                    supplier.organization = found[supplier.codice_fiscale]
+                    supplier.save(update_fields=["organization"])
+
+
+class DeliveryInline(ObjectPermissionsModelAdminMixin, admin.TabularInline):
+    model = SocialValueDelivery
+    extra = 0
+    autocomplete_fields = ["reported_by"]
+
+
+@admin.register(SocialValueCommitment)
+class CommitmentAdmin(PlanOfficeAdmin):
+    list_display = ["award", "measure", "quantity", "period_start", "period_end"]
+    list_select_related = ["award__opportunity", "measure"]
+    list_filter = ["measure"]
+    search_fields = ["award__opportunity__title_it", "award__suppliers__name"]
+    autocomplete_fields = ["award"]
+    inlines = [DeliveryInline]
+
+
+class ProxyValueInline(ObjectPermissionsModelAdminMixin, admin.TabularInline):
+    model = ProxyValue
+    extra = 0
+
+
+@admin.register(SocialValueMeasure)
+class SocialValueMeasureAdmin(ObjectPermissionsModelAdminMixin, TabbedTranslationAdmin):
+    list_display = ["code", "name", "unit"]
+    search_fields = ["code", "name_it", "name_en"]
+    inlines = [ProxyValueInline]

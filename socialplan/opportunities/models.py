@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -346,3 +347,207 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Award(models.Model):
+    """A contract awarded on an opportunity (or one of its lots), typed by the plan office or read from OCDS.
+
+    Who won is in `suppliers`; the social value the contract promises and delivers is in `commitments`.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Entered on the platform")
+        OCDS = "ocds", _("OCDS import")
+
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="awards", verbose_name=_("opportunity")
+    )
+    # An import replaces the lots of an opportunity, and then its awards: the link is cleared, not the award.
+    lot = models.ForeignKey(
+        Lot, on_delete=models.SET_NULL, null=True, blank=True, related_name="awards", verbose_name=_("lot")
+    )
+    date = models.DateField(_("award date"), null=True, blank=True)
+    value = models.DecimalField(
+        _("value awarded (EUR, VAT excluded)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.MANUAL)
+    ocds_award_id = models.CharField(_("OCDS award identifier"), max_length=200, blank=True)
+    raw = models.JSONField(_("raw imported data"), null=True, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+        ordering = ["-date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opportunity", "ocds_award_id"],
+                condition=~models.Q(ocds_award_id=""),
+                name="award_unique_ocds_id",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(value__isnull=True) | models.Q(value__gte=0), name="award_value_not_negative"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.opportunity} ({self.date or '-'})"
+
+    def clean(self) -> None:
+        from .awards import check_award
+
+        super().clean()
+        check_award(self)
+
+
+class AwardSupplier(models.Model):
+    """One winner of an award: by name and codice fiscale, linked to the ecosystem's organization when known."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="suppliers", verbose_name=_("award"))
+    organization = models.ForeignKey(
+        "ecosystem.Organization",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="awards_won",
+        verbose_name=_("organization of the ecosystem"),
+    )
+    name = models.CharField(_("name"), max_length=300)
+    # Empty when unknown: ANAC publishes some suppliers without one.
+    codice_fiscale = models.CharField(
+        _("codice fiscale"), max_length=16, blank=True, validators=[validate_codice_fiscale]
+    )
+    share = models.DecimalField(
+        _("share of the value (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=PERCENTAGE,
+        help_text=_("For a group of suppliers; when no supplier has one, the value is split equally."),
+    )
+
+    class Meta:
+        verbose_name = _("supplier")
+        verbose_name_plural = _("suppliers")
+        ordering = ["award", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SocialValueMeasure(models.Model):
+    """What a contract can promise besides the work itself, in a unit (Social Value Portal's TOMs are the model)."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=300)
+    unit = models.CharField(_("unit"), max_length=100, help_text=_("e.g. people, hours, EUR"))
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("social value measure")
+        verbose_name_plural = _("social value measures")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.unit})"
+
+
+class ProxyValue(models.Model):
+    """The EUR a unit of a measure stands for, between two dates: indicative, with its source."""
+
+    measure = models.ForeignKey(
+        SocialValueMeasure, on_delete=models.CASCADE, related_name="proxies", verbose_name=_("measure")
+    )
+    eur_per_unit = models.DecimalField(_("EUR per unit"), max_digits=12, decimal_places=2, validators=NON_NEGATIVE)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    source = models.TextField(_("source"))
+
+    class Meta:
+        verbose_name = _("proxy value")
+        verbose_name_plural = _("proxy values")
+        ordering = ["measure", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "valid_from"], name="proxy_value_unique_start"),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F("valid_from")),
+                name="proxy_value_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure.code}: {self.eur_per_unit} EUR ({self.valid_from}-{self.valid_to or ''})"
+
+
+class SocialValueCommitment(models.Model):
+    """What the supplier of an award promises, in a measure's unit, over a period."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="commitments", verbose_name=_("award"))
+    measure = models.ForeignKey(
+        SocialValueMeasure, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("measure")
+    )
+    quantity = models.DecimalField(_("quantity committed"), max_digits=14, decimal_places=2, validators=NON_NEGATIVE)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+
+    class Meta:
+        verbose_name = _("social value commitment")
+        verbose_name_plural = _("social value commitments")
+        ordering = ["award", "measure", "period_start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")), name="commitment_period_in_order"
+            ),
+            models.CheckConstraint(condition=models.Q(quantity__gte=0), name="commitment_quantity_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure}: {self.quantity}"
+
+
+class SocialValueDelivery(models.Model):
+    """What the supplier reports having delivered of a commitment in a period."""
+
+    commitment = models.ForeignKey(
+        SocialValueCommitment, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("commitment")
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    quantity = models.DecimalField(_("quantity delivered"), max_digits=14, decimal_places=2, validators=NON_NEGATIVE)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reported by"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("social value delivery")
+        verbose_name_plural = _("social value deliveries")
+        ordering = ["commitment", "period_start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")), name="delivery_period_in_order"
+            ),
+            models.CheckConstraint(condition=models.Q(quantity__gte=0), name="delivery_quantity_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment.measure}: {self.quantity} ({self.period_start}-{self.period_end})"

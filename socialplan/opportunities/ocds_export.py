@@ -6,7 +6,9 @@ it was imported with, or `OCDS_OCID_PREFIX-opp-<id>` for one entered on the
 platform; the buyer; the kind and legal basis in words (`procurementMethodDetails`)
 with the OCDS method; value, CPV codes as items, lots, dates, documents and the
 reserved participation (the lots and other-requirements extensions). Demo
-opportunities are left out. Awards follow when the registry records them.
+opportunities are left out. Awards, but the demo ones, are written with their
+suppliers (in `parties`, role supplier, identified by codice fiscale when
+known), value, date, status and lot.
 """
 
 from __future__ import annotations
@@ -16,10 +18,19 @@ from datetime import datetime, time
 from typing import IO
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.utils import timezone, translation
 
-from .models import Opportunity
-from .ocds import ExportDocument, ExportItem, ExportLot, ExportOpportunity, ExportParty, write_release_package
+from .models import Award, Opportunity
+from .ocds import (
+    ExportAward,
+    ExportDocument,
+    ExportItem,
+    ExportLot,
+    ExportOpportunity,
+    ExportParty,
+    write_release_package,
+)
 from .ocds.parse import ANAC_RESERVED_PARTICIPATION
 
 METHODS = {
@@ -75,6 +86,21 @@ def exported(opportunity: Opportunity) -> ExportOpportunity:
             ExportDocument(document_id=str(document.pk), url=document.url, title=document.title)
             for document in opportunity.documents.all()
         ),
+        awards=tuple(_award(award) for award in opportunity.awards.all() if not award.is_demo),
+    )
+
+
+def _award(award: Award) -> ExportAward:
+    return ExportAward(
+        award_id=award.ocds_award_id or f"award-{award.pk}",
+        suppliers=tuple(
+            ExportParty(name=supplier.name, codice_fiscale=supplier.codice_fiscale or None)
+            for supplier in award.suppliers.all()
+        ),
+        amount=award.value,
+        date=timezone.make_aware(datetime.combine(award.date, time.min)) if award.date else None,
+        status=award.status,
+        related_lots=(str(award.lot.number),) if award.lot is not None else (),
     )
 
 
@@ -83,7 +109,12 @@ def opportunities_to_export() -> Iterator[Opportunity]:
     return (
         Opportunity.objects.filter(is_demo=False)
         .select_related("buyer", "legal_basis")
-        .prefetch_related("cpv_codes", "lots__cpv_codes", "documents")
+        .prefetch_related(
+            "cpv_codes",
+            "lots__cpv_codes",
+            "documents",
+            Prefetch("awards", queryset=Award.objects.select_related("lot").prefetch_related("suppliers")),
+        )
         .order_by("pk")
         .iterator(chunk_size=500)
     )

@@ -4,10 +4,12 @@ Each release is read as it streams out of the file (`ocds.iter_releases`,
 memory flat whatever the size), parsed with its problems (`ocds.parse_release`)
 and written through the registry's own service (`services.create_opportunity`
 or `update_opportunity`), so an imported opportunity obeys every rule a typed
-one does. The buyer is matched by codice fiscale, or created. A release is
-refused as a whole, with its place in the file, the field and the reason, when
-it has no ocid, when the service refuses it, or when none of the legal bases is
-in force on its publication date.
+one does; its awards go through `awards.prepare_award` likewise and replace
+the awards the previous import of the same ocid wrote (typed awards stay).
+The buyer is matched by codice fiscale, or created. A release is refused as
+a whole, with its place in the file, the field and the reason, when it has no
+ocid, when the service refuses it (or refuses one of its awards), or when none
+of the legal bases is in force on its publication date.
 
 The whole file is one transaction. By default one refused release refuses the
 file and nothing is written; `accept_valid` writes the valid releases and
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +32,8 @@ from django.utils import timezone
 from socialplan.ecosystem.models import CpvCode
 from socialplan.ecosystem.validators import validate_codice_fiscale
 
-from .models import Buyer, LegalBasis, Opportunity
+from .awards import SupplierSpec, organizations_by_codice_fiscale, prepare_award, save_award
+from .models import Award, Buyer, LegalBasis, Opportunity
 from .ocds import OcdsError, ParsedRelease, ReleaseError, iter_releases, parse_release
 from .services import LotSpec, create_opportunity, update_opportunity
 
@@ -49,6 +52,8 @@ STATUSES = {
     "unsuccessful": Opportunity.Status.CLOSED,
     "withdrawn": Opportunity.Status.CANCELLED,
 }
+# OCDS award statuses kept: "pending" and "unsuccessful" are not awards made. Without a status, active.
+AWARD_STATUSES = {None: Award.Status.ACTIVE, "active": Award.Status.ACTIVE, "cancelled": Award.Status.CANCELLED}
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,7 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     buyers_created: int = 0
+    awards: int = 0
     refused: list[Refusal] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
     written: bool = False
@@ -185,24 +191,122 @@ def _import_one(raw: Any, bases: dict[str, LegalBasis], known_cpv: set[str], rep
         for number, lot in enumerate(parsed.lots, start=1)
     ]
     cpv_codes = [code for code in parsed.cpv_codes if code in known_cpv]
+    notices: list[Notice] = []
     try:
         with transaction.atomic():
             if existing is None:
-                create_opportunity(cpv_codes=cpv_codes, lots=lots, **fields)
-                report.created += 1
+                opportunity = create_opportunity(cpv_codes=cpv_codes, lots=lots, **fields)
             else:
-                update_opportunity(existing, cpv_codes=cpv_codes, lots=lots, **fields)
-                report.updated += 1
+                opportunity = update_opportunity(existing, cpv_codes=cpv_codes, lots=lots, **fields)
+            awards = _replace_awards(opportunity, parsed, notices)
     except ValidationError as error:
         for name, messages in error.message_dict.items():
             report.refused.append(Refusal(raw.location, parsed.ocid, name, " ".join(messages)))
+        return
+    report.notices.extend(notices)
+    report.awards += awards
+    if existing is None:
+        report.created += 1
+    else:
+        report.updated += 1
 
 
-def _published_on(parsed: ParsedRelease) -> date | None:
-    moment = parsed.tender_start or parsed.date
+def _replace_awards(opportunity: Opportunity, parsed: ParsedRelease, notices: list[Notice]) -> int:
+    """The release's awards replace the opportunity's imported ones; refusals name the award's field.
+
+    An imported award found again by its OCDS id is updated in place, so the social value commitments
+    recorded on it stay; one the release no longer has is deleted with them (and reported).
+    """
+    previous = {
+        award.ocds_award_id: award for award in Award.objects.filter(opportunity=opportunity, source=Award.Source.OCDS)
+    }
+    raw_awards = [award for award in parsed.raw.get("awards") or [] if isinstance(award, dict)]
+    # Imported lots are numbered in the release's order (see `_import_one`).
+    lot_numbers = {lot.lot_id: number for number, lot in enumerate(parsed.lots, start=1)}
+    lots = {lot.number: lot for lot in opportunity.lots.all()}
+    organizations = organizations_by_codice_fiscale(
+        supplier.codice_fiscale for award in parsed.awards for supplier in award.suppliers
+    )
+    errors: dict[str, list[str]] = {}
+    prepared, seen = [], set()
+
+    def notice(path: str, value: Any, reason: str) -> None:
+        notices.append(Notice(parsed.location, parsed.ocid, path, value, reason))
+
+    for index, award in enumerate(parsed.awards):
+        path = f"awards/{index}"
+        if award.status not in AWARD_STATUSES:
+            notice(f"{path}/status", award.status, "not an award made: left out")
+            continue
+        if award.award_id and award.award_id in seen:
+            notice(f"{path}/id", award.award_id, "the same award id twice: the second left out")
+            continue
+        seen.add(award.award_id)
+        value = None
+        if award.value is not None:
+            if (award.value.currency or "EUR") == "EUR":
+                value = award.value.amount
+            else:
+                notice(f"{path}/value/currency", award.value.currency, "not EUR: the value is left out")
+        lot = None
+        numbers = [lot_numbers.get(lot_id) for lot_id in award.related_lots]
+        if None in numbers:
+            notice(f"{path}/relatedLots", list(award.related_lots), "a lot the tender does not have: left out")
+        elif len(numbers) == 1:
+            lot = lots.get(numbers[0])
+        if not award.suppliers:
+            notice(f"{path}/suppliers", [], "an award without suppliers")
+        suppliers = []
+        for number, supplier in enumerate(award.suppliers):
+            code = supplier.codice_fiscale
+            if code is not None:
+                try:
+                    validate_codice_fiscale(code)
+                except ValidationError:
+                    notice(f"{path}/suppliers/{number}/identifier", code, "invalid codice fiscale: left out")
+                    code = None
+            name = supplier.name or (supplier.identifier_id or "")
+            suppliers.append(SupplierSpec(name=name or "Operatore economico senza nome", codice_fiscale=code))
+        try:
+            prepared.append(
+                prepare_award(
+                    opportunity=opportunity,
+                    suppliers=suppliers,
+                    date=_local_date(award.date),
+                    value=value,
+                    lot=lot,
+                    status=AWARD_STATUSES[award.status],
+                    source=Award.Source.OCDS,
+                    ocds_award_id=award.award_id[:200],
+                    raw=raw_awards[index] if index < len(raw_awards) else None,
+                    require_date=False,
+                    require_suppliers=False,
+                    organizations=organizations,
+                    replace=previous.pop(award.award_id, None) if award.award_id else None,
+                )
+            )
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                errors.setdefault(f"{path}/{name}", []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    for gone in previous.values():
+        if gone.commitments.exists():
+            notice("awards", gone.ocds_award_id, "an award no longer in the release: removed with its social value")
+        gone.delete()
+    for item in prepared:
+        save_award(item)
+    return len(prepared)
+
+
+def _local_date(moment: datetime | None) -> date | None:
     if moment is None:
         return None
     return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
+
+
+def _published_on(parsed: ParsedRelease) -> date | None:
+    return _local_date(parsed.tender_start or parsed.date)
 
 
 def _basis_on(bases: dict[str, LegalBasis], codes: tuple[str, ...], day: date) -> LegalBasis | None:

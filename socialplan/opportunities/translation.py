@@ -10,7 +10,7 @@ writes them in bulk.
 from modeltranslation.translator import TranslationOptions, register
 from simple_history import register as register_history
 
-from .models import LegalBasis, Opportunity, ValueCap
+from .models import LegalBasis, Opportunity, SocialValueMeasure, ValueCap
 
 
 @register(LegalBasis)
@@ -21,6 +21,11 @@ class LegalBasisTranslation(TranslationOptions):
 @register(Opportunity)
 class OpportunityTranslation(TranslationOptions):
     fields = ("title", "description")
+
+
+@register(SocialValueMeasure)
+class SocialValueMeasureTranslation(TranslationOptions):
+    fields = ("name", "unit", "description")
 
 
 register_history(LegalBasis)

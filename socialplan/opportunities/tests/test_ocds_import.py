@@ -3,14 +3,17 @@
 import gzip
 import io
 import json
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from socialplan.opportunities.models import Buyer, Opportunity
+from socialplan.ecosystem.models import LegalForm, Organization
+from socialplan.opportunities.models import Award, AwardSupplier, Buyer, Opportunity, SocialValueMeasure
 from socialplan.opportunities.ocds.tests.conftest import ANAC_HISTORY, ANAC_SAMPLE
 from socialplan.opportunities.ocds_import import ImportRefused, import_ocds
+from socialplan.opportunities.social_value import commit_social_value, load_social_value
 
 
 @pytest.fixture
@@ -120,3 +123,77 @@ def test_the_command_reports_and_fails_clearly(ready, tmp_path):
     assert Opportunity.objects.get(ocid="ocds-hu01ve-8114164").value == Decimal(
         str(sample_releases()[0]["tender"]["value"]["amount"])
     )
+
+
+def sample_awards() -> list[tuple[str, dict]]:
+    return [(release["ocid"], award) for release in sample_releases() for award in release.get("awards") or []]
+
+
+def test_the_real_anac_awards_import_with_their_suppliers_lots_and_values(ready):
+    # BETADUE, a type B social cooperative among the suppliers of ocds-hu01ve-8365650, is in the ecosystem.
+    betadue = Organization.objects.create(
+        legal_name="Betadue cooperativa sociale", codice_fiscale="01587640515", legal_form=LegalForm.SOCIAL_COOP_B
+    )
+    report = import_ocds(ANAC_SAMPLE)
+    expected = sample_awards()
+    assert report.awards == len(expected) == Award.objects.count() and not report.refused
+    assert Award.objects.filter(source=Award.Source.OCDS, status=Award.Status.ACTIVE).count() == len(expected)
+    award = Award.objects.get(opportunity__ocid="ocds-hu01ve-8365650")
+    assert award.ocds_award_id == "2754824" and award.value == Decimal("6359227.39")
+    assert award.date.isoformat() == "2022-07-18" and award.raw["id"] == "2754824"
+    assert award.lot is not None and award.lot.title == "8998391B27"
+    suppliers = {supplier.codice_fiscale: supplier for supplier in award.suppliers.all()}
+    assert set(suppliers) == {"00311310379", "01587640515"}
+    assert suppliers["01587640515"].organization == betadue and suppliers["00311310379"].organization is None
+    without_suppliers = [notice for notice in report.notices if notice.field.endswith("/suppliers")]
+    assert len(without_suppliers) == sum(1 for _ocid, award in expected if not award.get("suppliers"))
+
+
+def test_importing_again_replaces_the_awards_in_place_and_keeps_their_social_value(ready, tmp_path):
+    load_social_value()
+    import_ocds(ANAC_SAMPLE)
+    award = Award.objects.get(opportunity__ocid="ocds-hu01ve-8365650")
+    commit_social_value(
+        award=award,
+        measure=SocialValueMeasure.objects.get(code="training-hours"),
+        quantity=Decimal("100"),
+        period_start=date(2022, 8, 1),
+        period_end=date(2023, 7, 31),
+    )
+    before = set(Award.objects.values_list("pk", flat=True))
+    again = import_ocds(ANAC_SAMPLE)
+    assert again.awards == len(before) and set(Award.objects.values_list("pk", flat=True)) == before
+    assert AwardSupplier.objects.filter(award=award).count() == 2 and award.commitments.count() == 1
+
+    # A release that no longer has an award removes it; one with a new id writes it.
+    releases = sample_releases()
+    target = next(release for release in releases if release["ocid"] == "ocds-hu01ve-8365650")
+    target["awards"][0]["id"] = "9999999"
+    import_ocds(package(tmp_path, releases))
+    replaced = Award.objects.get(opportunity__ocid="ocds-hu01ve-8365650")
+    assert replaced.ocds_award_id == "9999999" and not replaced.commitments.exists()
+
+
+def test_a_bad_award_refuses_its_release_on_the_award_field(ready, tmp_path):
+    releases = [release for release in sample_releases() if release.get("awards")][:2]
+    releases[0]["awards"][0]["date"] = "2020-01-01T12:00:00Z"  # before the tender's publication
+    releases[1]["awards"][0]["value"] = {"amount": -10, "currency": "EUR"}
+    with pytest.raises(ImportRefused) as refused:
+        import_ocds(package(tmp_path, releases))
+    fields = sorted(refusal.field for refusal in refused.value.report.refused)
+    assert fields == ["awards/0/date", "awards/0/value/amount"]
+    assert not Award.objects.exists() and not Opportunity.objects.exists()
+    accepted = import_ocds(package(tmp_path, releases), accept_valid=True)
+    assert accepted.created == 0 and not Award.objects.exists()
+
+
+def test_the_history_file_keeps_the_awards_of_the_last_release_of_each_process(ready):
+    lines = [json.loads(line) for line in ANAC_HISTORY.read_text(encoding="utf-8").splitlines()]
+    last = {release["ocid"]: release for release in lines}
+    report = import_ocds(ANAC_HISTORY)
+    assert not report.refused
+    expected = sum(
+        len([a for a in release.get("awards") or [] if a.get("status", "active") in ("active", "cancelled")])
+        for release in last.values()
+    )
+    assert Award.objects.count() == expected

@@ -68,7 +68,7 @@ class Command(BaseCommand):
     def _report(self, report: ImportReport, *, seconds: float) -> None:
         self.stdout.write(
             f"\n{report.read} releases read in {seconds:.1f} s: {report.created} created, {report.updated} updated, "
-            f"{len(report.refused)} refused, {report.buyers_created} new buyers."
+            f"{len(report.refused)} refused, {report.buyers_created} new buyers, {report.awards} awards."
         )
         for refusal in report.refused[:SHOWN]:
             self.stdout.write(f"refused: {refusal}")
