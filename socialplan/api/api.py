@@ -17,6 +17,7 @@ from socialplan.alignment.api import router as alignment_router
 from socialplan.ecosystem.api import router as ecosystem_router
 from socialplan.monitoring.api import router as monitoring_router
 from socialplan.monitoring.reporting_api import router as reporting_router
+from socialplan.opportunities.api import router as opportunities_router
 from socialplan.plan.api import router as plan_router
 from socialplan.territory.api import router as territory_router
 
@@ -47,7 +48,9 @@ api = NinjaAPI(
         "status, and its alignment with the policy frameworks. Logged-in users write with their session (send "
         "the CSRF token in the X-CSRFToken header): the plan office and theme coordinators report on actions; "
         "reporters draft and submit indicator updates, which the plan office and the theme's coordinators "
-        "approve or return; the plan office links plan elements to framework items. Every text in Italian "
+        "approve or return; the plan office links plan elements to framework items. The opportunities open to the "
+        "social economy (tenders, reserved contracts, conventions, co-design calls, finance, training, public assets) "
+        "come with their buyers, legal basis and eligibility rule. Every text in Italian "
         "(`_it`) and English "
         "(`_en`) where it exists in both. Lists take `limit` and `offset` and return `items` with the "
         "total `count`."
@@ -63,3 +66,4 @@ api.add_router("/", territory_router)
 api.add_router("/", alignment_router)
 api.add_router("/", monitoring_router)
 api.add_router("/", reporting_router)
+api.add_router("/", opportunities_router)

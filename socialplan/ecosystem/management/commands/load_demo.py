@@ -6,6 +6,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from socialplan.ecosystem.demo import DEMO_COUNT, DemoError, load_demo, remove_demo
 from socialplan.monitoring.demo import load_monitoring_demo, remove_monitoring_demo
+from socialplan.opportunities.demo import load_opportunities_demo, remove_opportunities_demo
+from socialplan.opportunities.demo_awards import load_awards_demo, remove_awards_demo
 from socialplan.plan.models import Plan
 
 
@@ -31,6 +33,9 @@ class Command(BaseCommand):
                     f"Deleted {deleted} demo organizations and what hung on them, and {values} demo indicator values."
                 )
             )
+            remove_awards_demo()
+            opportunities = remove_opportunities_demo()
+            self.stdout.write(self.style.SUCCESS(f"Deleted {opportunities} demo opportunities and their demo buyers."))
             return
         try:
             report = load_demo(territory_code=territory, plan_slug=plan, count=count)
@@ -61,6 +66,22 @@ class Command(BaseCommand):
                     f"({values.skipped} indicators with real periods left alone)."
                 )
             )
+        opportunities = load_opportunities_demo()
+        if opportunities.missing_cpv:
+            self.stdout.write(
+                self.style.WARNING(
+                    "CPV codes not in the table, left out of the demo opportunities: "
+                    f"{', '.join(opportunities.missing_cpv)} (run `manage.py load_cpv` first)."
+                )
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo opportunities: {opportunities.created} created ({opportunities.already_present} already there), "
+                f"{opportunities.buyers_created} demo buyers created."
+            )
+        )
+        awards = load_awards_demo()
+        self.stdout.write(self.style.SUCCESS(f"Demo awards with their social value: {len(awards)}."))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo: {report.organizations} organizations created ({report.already_present} already there), "
