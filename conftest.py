@@ -52,3 +52,14 @@ def roles(torino: Plan) -> Roles:
     Membership.objects.create(user=member, organization=organization)
     participant = User.objects.create_user(email="participant@example.org", password="x")
     return Roles(admin=admin, editor=editor, coordinator=coordinator, member=member, participant=participant)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_matcher():
+    """The matcher keeps the organizations' features per process and data generation; a test's rows are
+    rolled back with the generation, so each test starts without kept features."""
+    from socialplan.matching import engine, features
+
+    features.forget()
+    engine._eligible_cache.clear()
+    yield

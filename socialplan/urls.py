@@ -15,7 +15,11 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("account/", include("allauth.urls")),
     path("area-personale/monitoraggio/", include("socialplan.monitoring.urls")),
+    path("area-personale/opportunita/", include("socialplan.matching.urls")),
     path("area-personale/", include("socialplan.ecosystem.urls")),
+    path("opportunita/cruscotto/", include("socialplan.opportunities.dashboard_urls")),
+    path("opportunita/", include("socialplan.opportunities.urls")),
+    path("opportunita/", include("socialplan.matching.urls_public")),
     path("", include("socialplan.portal.urls")),
     prefix_default_language=False,
 )

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "socialplan.monitoring",
     "socialplan.alignment",
     "socialplan.opportunities",
+    "socialplan.matching",
     "django_tasks",
     "django_tasks_db",
     "socialplan.portal",

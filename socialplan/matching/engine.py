@@ -1,0 +1,578 @@
+"""The matcher: organizations ranked for an opportunity, opportunities ranked for an organization.
+
+Eligibility is a hard filter, the very conditions of
+`socialplan.opportunities.eligibility`: an organization that may not answer is
+never scored. The score (0-100) is a weighted mean of seven components, each
+between 0 and 1, over the components that apply (an opportunity without CPV
+codes has no CPV affinity to weigh):
+
+| component | weight | what it measures |
+| --- | --- | --- |
+| cpv | 0.30 | the best affinity of the organization's CPV capabilities to each CPV code wanted |
+| ateco | 0.10 | whether its ATECO activities usually supply the codes wanted |
+| text | 0.15 | TF-IDF cosine of the descriptions, Italian stems |
+| territory | 0.15 | serves or is seated in the comuni, or elsewhere in the same area |
+| capacity | 0.10 | workforce against the value (about EUR 40,000 of work per worker and year) |
+| awards | 0.10 | contracts already won in the same CPV division |
+| reserved | 0.10 | participation is reserved to organizations like it (fewer competitors) |
+
+Ranking an opportunity's organizations reads the candidates from inverted lists
+(CPV and ATECO divisions, words, comuni) and scores each with the same function
+that explains a pair, so the stored scores, the lists and the explanations agree.
+`ALGORITHM` names this version; stored rankings of another version are stale.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from operator import itemgetter
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from socialplan.ecosystem.models import CpvCode, LegalForm, Organization
+from socialplan.opportunities.eligibility import Eligibility, eligibility, eligible_organizations
+from socialplan.opportunities.models import Lot, Opportunity
+
+from .affinity import LEVEL_NAMES, ateco_affinity, cpv_affinity
+from .features import (
+    OpportunityFeatures,
+    OrganizationFeatures,
+    OrganizationIndex,
+    conditions_key,
+    open_opportunities,
+    opportunity_entries,
+    opportunity_features,
+    organization_index,
+)
+from .text import shared_terms
+
+ALGORITHM = "1.0"
+
+WEIGHTS = {
+    "cpv": 0.30,
+    "ateco": 0.10,
+    "text": 0.15,
+    "territory": 0.15,
+    "capacity": 0.10,
+    "awards": 0.10,
+    "reserved": 0.10,
+}
+# Work a worker carries in a year, to compare a workforce with a contract's value.
+VALUE_PER_WORKER = 40_000.0
+# A cosine of 0.5 between two short descriptions is already a close match.
+TEXT_FULL_AT = 0.5
+# Words looked up to find candidates by text: the rarest of the opportunity's, and beyond the rarest
+# one only words found in at most 2% of the organizations (a common word finds everybody and says little).
+TEXT_CANDIDATE_TERMS = 12
+TEXT_RARE_SHARE = 0.02
+TEXT_RARE_MINIMUM = 50
+
+
+@dataclass(frozen=True)
+class Reason:
+    component: str
+    score: float  # 0-1, or -1 when the component does not apply
+    text: str
+
+
+@dataclass(frozen=True)
+class Match:
+    organization_id: int
+    opportunity_id: int
+    score: float  # 0-100
+    components: dict[str, float | None]
+    eligibility: tuple[str, ...] = ()
+    reasons: tuple[Reason, ...] = ()
+    name: str = ""
+    title: str = ""
+
+
+# --- components, one pair at a time -------------------------------------------------------------
+
+
+def cpv_component(organization: OrganizationFeatures, opportunity: OpportunityFeatures) -> float | None:
+    if not opportunity.cpv:
+        return None
+    if not organization.cpv:
+        return 0.0
+    return combine_cpv(
+        [max(cpv_affinity(wanted, capability)[0] for capability in organization.cpv) for wanted in opportunity.cpv]
+    )
+
+
+def combine_cpv(best: list[float]) -> float:
+    """The CPV component from the best affinity to each code wanted: 60% the best, 40% the mean."""
+    return max(best) * 0.6 + (sum(best) / len(best)) * 0.4
+
+
+def ateco_component(organization: OrganizationFeatures, opportunity: OpportunityFeatures) -> float | None:
+    if not opportunity.cpv:
+        return None
+    if not organization.ateco:
+        return 0.0
+    return max(ateco_affinity(wanted, code)[0] for wanted in opportunity.cpv for code in organization.ateco)
+
+
+def text_score(vector: dict[str, float], opportunity_vector: list[tuple[str, float]]) -> float:
+    """The cosine of two normalised vectors, read in the opportunity's order, scaled to 0-1."""
+    return min(1.0, sum(weight * vector.get(stem, 0.0) for stem, weight in opportunity_vector) / TEXT_FULL_AT)
+
+
+def text_component(organization: OrganizationFeatures, opportunity: OpportunityFeatures) -> float | None:
+    if not opportunity.vector:
+        return None
+    return text_score(organization.vector, list(opportunity.vector.items()))
+
+
+def territory_component(organization: OrganizationFeatures, opportunity: OpportunityFeatures) -> float | None:
+    if opportunity.comuni:
+        if organization.comuni & opportunity.comuni:
+            return 1.0
+        if organization.territories & opportunity.territories:
+            return 0.4
+        return 0.0
+    if opportunity.whole_area:
+        if not organization.comuni:
+            return 0.0
+        if not opportunity.territories or organization.territories & opportunity.territories:
+            return 1.0
+        return 0.0
+    return None
+
+
+def capacity_component(organization: OrganizationFeatures, opportunity: OpportunityFeatures) -> float | None:
+    if not opportunity.value:
+        return None
+    if organization.workforce is None:
+        return 0.3
+    return min(1.0, organization.workforce * VALUE_PER_WORKER / float(opportunity.value))
+
+
+def awards_component(organization: OrganizationFeatures, opportunity: OpportunityFeatures) -> float | None:
+    won = organization.awards_by_division
+    if not won:
+        return 0.0
+    same = sum(won.get(division, 0) for division in opportunity.divisions)
+    if same:
+        return min(1.0, 0.4 + 0.2 * same)
+    return 0.2
+
+
+def reserved_component(organization: OrganizationFeatures, opportunity: OpportunityFeatures) -> float | None:
+    return 1.0 if opportunity.restricted else 0.0
+
+
+MISSING: Any = object()
+
+COMPONENTS = {
+    "cpv": cpv_component,
+    "ateco": ateco_component,
+    "text": text_component,
+    "territory": territory_component,
+    "capacity": capacity_component,
+    "awards": awards_component,
+    "reserved": reserved_component,
+}
+
+
+def components_of(organization: OrganizationFeatures, opportunity: OpportunityFeatures) -> dict[str, float | None]:
+    return {name: function(organization, opportunity) for name, function in COMPONENTS.items()}
+
+
+def score_of(
+    cpv: float | None,
+    ateco: float | None,
+    text: float | None,
+    territory: float | None,
+    capacity: float | None,
+    awards: float | None,
+    reserved: float | None,
+) -> float:
+    """The weighted mean over the components that apply (None: does not apply), 0-100, one decimal."""
+    weight = points = 0.0
+    for name, value in (
+        ("cpv", cpv),
+        ("ateco", ateco),
+        ("text", text),
+        ("territory", territory),
+        ("capacity", capacity),
+        ("awards", awards),
+        ("reserved", reserved),
+    ):
+        if value is not None:
+            weight += WEIGHTS[name]
+            points += WEIGHTS[name] * value
+    return round(100 * points / weight, 1) if weight else 0.0
+
+
+def total(components: dict[str, float | None]) -> float:
+    return score_of(**components)
+
+
+# --- explanations ------------------------------------------------------------------------------
+
+
+def _cpv_label(code: str, labels: dict[str, str]) -> str:
+    label = labels.get(code)
+    return f"{code} ({label})" if label else code
+
+
+def explain(
+    organization: OrganizationFeatures,
+    opportunity: OpportunityFeatures,
+    components: dict[str, float | None],
+    index: OrganizationIndex,
+    labels: dict[str, str],
+) -> tuple[Reason, ...]:
+    """Each component in plain words, strongest first; components that do not apply are left out."""
+    reasons: list[Reason] = []
+
+    def add(name: str, text: str) -> None:
+        value = components[name]
+        if value is not None:
+            reasons.append(Reason(component=name, score=value, text=text))
+
+    if components["cpv"] is not None:
+        best = None
+        for wanted in opportunity.cpv:
+            for capability in organization.cpv:
+                score, depth = cpv_affinity(wanted, capability)
+                if score and (best is None or score > best[0]):
+                    best = (score, depth, wanted, capability)
+        if best is None:
+            add("cpv", _("No CPV capability close to the codes wanted"))
+        elif best[1] == 8:
+            add(
+                "cpv",
+                _("CPV %(wanted)s matches your capability %(capability)s")
+                % {"wanted": _cpv_label(best[2], labels), "capability": _cpv_label(best[3], labels)},
+            )
+        else:
+            level = {"division": _("division"), "group": _("group"), "class": _("class")}[LEVEL_NAMES[best[1]]]
+            add(
+                "cpv",
+                _("CPV %(wanted)s shares the %(level)s with your capability %(capability)s")
+                % {"wanted": _cpv_label(best[2], labels), "level": level, "capability": _cpv_label(best[3], labels)},
+            )
+    if components["ateco"] is not None:
+        best_ateco = max(
+            ((ateco_affinity(wanted, code), wanted, code) for wanted in opportunity.cpv for code in organization.ateco),
+            key=lambda item: item[0][0],
+            default=None,
+        )
+        if best_ateco is None or not best_ateco[0][0]:
+            add("ateco", _("No ATECO activity that usually supplies these codes"))
+        else:
+            add(
+                "ateco",
+                _("Your ATECO activity %(ateco)s usually supplies CPV %(wanted)s")
+                % {"ateco": best_ateco[2], "wanted": best_ateco[1]},
+            )
+    if components["text"] is not None:
+        terms = [index.vocabulary.word(stem) for stem in shared_terms(opportunity.vector, organization.vector)]
+        if terms:
+            add("text", _("Descriptions share the words: %(words)s") % {"words": ", ".join(terms)})
+        else:
+            add("text", _("Descriptions share no significant word"))
+    if components["territory"] is not None:
+        served = sorted(index.comune_names.get(pk, "") for pk in organization.comuni & opportunity.comuni)
+        if served:
+            add("territory", _("Works in %(comuni)s") % {"comuni": ", ".join(served[:3])})
+        elif components["territory"]:
+            add("territory", _("Works in the same metropolitan area"))
+        else:
+            add("territory", _("Works outside the territory of the opportunity"))
+    if components["capacity"] is not None:
+        if organization.workforce is None:
+            add("capacity", _("Workforce not declared"))
+        else:
+            add(
+                "capacity",
+                _("%(workers)s workers for a value of EUR %(value)s")
+                % {"workers": organization.workforce, "value": f"{opportunity.value:,.0f}".replace(",", ".")},
+            )
+    won = organization.awards_by_division
+    same = sum(won.get(division, 0) for division in opportunity.divisions)
+    if same:
+        add(
+            "awards",
+            ngettext(
+                "%(count)s contract already won in the same field",
+                "%(count)s contracts already won in the same field",
+                same,
+            )
+            % {"count": same},
+        )
+    elif won:
+        add("awards", _("Contracts already won in other fields"))
+    else:
+        add("awards", _("No contract won on record"))
+    if opportunity.restricted:
+        add("reserved", _("Participation is reserved to organizations like yours"))
+    else:
+        add("reserved", _("Open to every operator"))
+    return tuple(sorted(reasons, key=lambda reason: -WEIGHTS[reason.component] * reason.score))
+
+
+# --- ranking organizations for an opportunity --------------------------------------------------
+
+_eligible_cache: dict[tuple, frozenset[int]] = {}
+
+
+def _eligible_ids(opportunity: Opportunity, *, on: date, generation: int) -> frozenset[int]:
+    """The ids of the organizations that may answer: the SQL filter, kept per set of conditions."""
+    key = (generation, conditions_key(opportunity, on=on)[1:])
+    found = _eligible_cache.get(key)
+    if found is None:
+        if len(_eligible_cache) > 64:
+            _eligible_cache.clear()
+        found = frozenset(eligible_organizations(opportunity, on=on).values_list("id", flat=True))
+        _eligible_cache[key] = found
+    return found
+
+
+def _candidates(features: OpportunityFeatures, index: OrganizationIndex) -> set[int]:
+    """Organizations with some affinity: same CPV division (by capability or ATECO activity), a rare word
+    of the opportunity's in their description, or (without CPV codes) a comune of the opportunity."""
+    found: set[int] = set()
+    for division in features.divisions:
+        found |= index.by_cpv_division.get(division, set())
+        found |= index.by_ateco_division.get(division, set())
+    common = max(TEXT_RARE_SHARE * len(index.organizations), TEXT_RARE_MINIMUM)
+    postings = sorted((index.by_stem.get(stem, set()) for stem in features.vector), key=len)
+    for position, posting in enumerate(postings[:TEXT_CANDIDATE_TERMS]):
+        if position and len(posting) > common:
+            break
+        found |= posting
+    if not features.cpv:
+        for comune in features.comuni:
+            found |= index.by_comune.get(comune, set())
+    return found
+
+
+def prefetched(queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
+    """Opportunities with what their features read."""
+    return queryset.select_related("legal_basis", "buyer").prefetch_related(
+        "cpv_codes", "comuni", Prefetch("lots", queryset=Lot.objects.prefetch_related("cpv_codes"))
+    )
+
+
+def cpv_labels(codes: Iterable[str]) -> dict[str, str]:
+    field = "label_en" if _language_is_english() else "label_it"
+    return dict(CpvCode.objects.filter(code__in=set(codes)).values_list("code", field))
+
+
+def _language_is_english() -> bool:
+    from django.utils.translation import get_language
+
+    return (get_language() or "it").startswith("en")
+
+
+def rank_organizations(
+    opportunity: Opportunity, *, limit: int = 20, on: date | None = None, explain_reasons: bool = True
+) -> list[Match]:
+    """The best `limit` eligible organizations for an opportunity, best first, with their reasons."""
+    on = on or timezone.localdate()
+    index = organization_index()
+    features = opportunity_features(opportunity, index)
+    eligible = _eligible_ids(opportunity, on=on, generation=index.generation)
+    candidates = _candidates(features, index) & eligible
+    if len(candidates) < limit:
+        # Too few with an affinity: the eligible ones of the territory, then any, complete the list.
+        for comune in features.comuni:
+            candidates |= index.by_comune.get(comune, set()) & eligible
+        if len(candidates) < limit:
+            candidates |= set(sorted(eligible - candidates)[: limit * 5])
+    best = _best(features, candidates, index, limit=limit)
+    organizations = index.organizations
+    labels = cpv_labels([*features.cpv, *(code for _, pk, _ in best for code in organizations[-pk].cpv)])
+    result = []
+    for score, negative_pk, components in best:
+        organization = organizations[-negative_pk]
+        result.append(
+            Match(
+                organization_id=organization.id,
+                opportunity_id=opportunity.id,
+                score=score,
+                components=components,
+                reasons=explain(organization, features, components, index, labels) if explain_reasons else (),
+                name=organization.name,
+                title=features.title,
+            )
+        )
+    return result
+
+
+def _cpv_scores(features: OpportunityFeatures, index: OrganizationIndex) -> dict[int, float]:
+    """Organization id -> CPV component, for those with a capability in the divisions wanted."""
+    if not features.cpv:
+        return {}
+    codes = [code for code in index.by_cpv_code if code[:2] in features.divisions]
+    per_wanted = []
+    for wanted in features.cpv:
+        best: dict[int, float] = {}
+        for code in codes:
+            affinity = cpv_affinity(wanted, code)[0]
+            if affinity:
+                for pk in index.by_cpv_code[code]:
+                    if best.get(pk, 0.0) < affinity:
+                        best[pk] = affinity
+        per_wanted.append(best)
+    found = set().union(*per_wanted)
+    return {pk: combine_cpv([best.get(pk, 0.0) for best in per_wanted]) for pk in found}
+
+
+def _ateco_scores(features: OpportunityFeatures, index: OrganizationIndex) -> dict[int, float]:
+    """Organization id -> ATECO component, for those with an activity that supplies a code wanted."""
+    result: dict[int, float] = {}
+    if not features.cpv:
+        return result
+    for division, members in index.by_activity_division.items():
+        affinity = max(ateco_affinity(wanted, division)[0] for wanted in features.cpv)
+        if affinity:
+            for pk in members:
+                if result.get(pk, 0.0) < affinity:
+                    result[pk] = affinity
+    return result
+
+
+def _best(
+    features: OpportunityFeatures, candidates: set[int], index: OrganizationIndex, *, limit: int
+) -> list[tuple[float, int, dict[str, float | None]]]:
+    """The `limit` best candidates as (score, -id, components), best first, ties to the older organization.
+
+    The CPV affinity weighs most and is computed for all candidates at once from the inverted lists;
+    candidates are then scored in decreasing affinity until one, with every other component at its
+    best, could no longer enter the best `limit`. The scores are `total(components_of(...))`, exactly.
+    """
+    organizations = index.organizations
+    text_applies = bool(features.vector)
+    cpv_of = _cpv_scores(features, index)
+    ateco_of = _ateco_scores(features, index)
+    in_comuni: set[int] = set()
+    for comune in features.comuni:
+        in_comuni |= index.by_comune.get(comune, set())
+    territories = features.territories
+    value = float(features.value) if features.value else 0.0
+    has_cpv, local, whole_area = bool(features.cpv), bool(features.comuni), features.whole_area
+    reserved = 1.0 if features.restricted else 0.0
+    w_cpv = WEIGHTS["cpv"]
+    fixed = WEIGHTS["reserved"] * reserved
+    opportunity_vector = list(features.vector.items())
+    weight = sum(
+        WEIGHTS[name]
+        for name, applies in (
+            ("cpv", has_cpv),
+            ("ateco", has_cpv),
+            ("text", text_applies),
+            ("territory", local or whole_area),
+            ("capacity", bool(value)),
+            ("awards", True),
+            ("reserved", True),
+        )
+        if applies
+    )
+    # Everything but the CPV affinity at its best: a candidate whose CPV affinity plus this cannot reach
+    # the last of the best `limit` is not scored, and neither is anyone with a lower affinity.
+    rest = weight - w_cpv * has_cpv - WEIGHTS["reserved"] + fixed
+    ordered = sorted(((pk, cpv_of[pk]) for pk in candidates if pk in cpv_of), key=itemgetter(1), reverse=True)
+    ordered += [(pk, 0.0) for pk in candidates if pk not in cpv_of]
+    heap: list[tuple[float, int, tuple]] = []
+    # The components of `components_of`, written out for speed; a test pins their agreement.
+    for pk, affinity in ordered:
+        if len(heap) == limit and round(100 * (w_cpv * affinity + rest) / weight + 1e-6, 1) < heap[0][0]:
+            break
+        organization = organizations.get(pk)
+        if organization is None:
+            continue
+        cpv = affinity if has_cpv else None
+        ateco = ateco_of.get(pk, 0.0) if has_cpv else None
+        if local:
+            territory: float | None = (
+                1.0 if pk in in_comuni else (0.4 if organization.territories & territories else 0.0)
+            )
+        elif whole_area:
+            near = not territories or organization.territories & territories
+            territory = 1.0 if organization.comuni and near else 0.0
+        else:
+            territory = None
+        if value:
+            workforce = organization.workforce
+            capacity: float | None = 0.3 if workforce is None else min(1.0, workforce * VALUE_PER_WORKER / value)
+        else:
+            capacity = None
+        awards = awards_component(organization, features) if organization.awards_by_division else 0.0
+        text = text_score(organization.vector, opportunity_vector) if text_applies else None
+        values = (cpv, ateco, text, territory, capacity, awards, reserved)
+        entry = (score_of(*values), -pk, values)
+        if len(heap) < limit:
+            heapq.heappush(heap, entry)
+        elif entry[:2] > heap[0][:2]:
+            heapq.heapreplace(heap, entry)
+    best = sorted(heap, key=lambda item: (item[0], item[1]), reverse=True)
+    return [(score, negative_pk, dict(zip(COMPONENTS, values, strict=True))) for score, negative_pk, values in best]
+
+
+# --- ranking opportunities for an organization -------------------------------------------------
+
+
+def rank_opportunities(
+    organization: Organization,
+    *,
+    limit: int | None = 50,
+    on: date | None = None,
+    opportunities: QuerySet[Opportunity] | None = None,
+) -> list[Match]:
+    """The open opportunities an organization may answer, best first, with eligibility and reasons."""
+    on = on or timezone.localdate()
+    index = organization_index()
+    features = index.organizations.get(organization.pk)
+    if features is None:
+        return []
+    queryset = opportunities if opportunities is not None else Opportunity.objects.filter(open_opportunities())
+    decisions: dict[tuple, Eligibility] = {}
+    scored = []
+    for entry in opportunity_entries(queryset.values_list("id", flat=True), index):
+        key = conditions_key(entry.opportunity, on=on)
+        decision = decisions.get(key)
+        if decision is None:
+            decision = decisions[key] = eligibility(organization, entry.opportunity, on=on)
+        if not decision.eligible:
+            continue
+        components = components_of(features, entry.features)
+        scored.append((total(components), -entry.opportunity.pk, components, entry.features, decision))
+    scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
+    chosen = scored if limit is None else scored[:limit]
+    labels = cpv_labels([*features.cpv, *(code for item in chosen for code in item[3].cpv)])
+    return [
+        Match(
+            organization_id=organization.pk,
+            opportunity_id=opportunity_data.id,
+            score=score,
+            components=components,
+            eligibility=tuple(decision.reasons),
+            reasons=explain(features, opportunity_data, components, index, labels),
+            name=features.name,
+            title=opportunity_data.title,
+        )
+        for score, _, components, opportunity_data, decision in chosen
+    ]
+
+
+def explain_pair(organization: Organization, opportunity: Opportunity, *, on: date | None = None) -> Match | None:
+    """One organization against one opportunity: None when it may not answer."""
+    found = rank_opportunities(
+        organization, limit=1, on=on, opportunities=Opportunity.objects.filter(pk=opportunity.pk)
+    )
+    return found[0] if found else None
+
+
+def legal_form_label(code: str) -> str:
+    return str(dict(LegalForm.choices).get(code, code))
