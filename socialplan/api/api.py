@@ -15,6 +15,7 @@ from ninja import NinjaAPI, Swagger
 
 from socialplan.alignment.api import router as alignment_router
 from socialplan.ecosystem.api import router as ecosystem_router
+from socialplan.matching.api import router as matching_router
 from socialplan.monitoring.api import router as monitoring_router
 from socialplan.monitoring.reporting_api import router as reporting_router
 from socialplan.opportunities.api import router as opportunities_router
@@ -50,7 +51,8 @@ api = NinjaAPI(
         "reporters draft and submit indicator updates, which the plan office and the theme's coordinators "
         "approve or return; the plan office links plan elements to framework items. The opportunities open to the "
         "social economy (tenders, reserved contracts, conventions, co-design calls, finance, training, public assets) "
-        "come with their buyers, legal basis and eligibility rule. Every text in Italian "
+        "come with their buyers, legal basis and eligibility rule, and with the eligible organizations ranked for "
+        "each, every score explained; members see their organization's ranked opportunities. Every text in Italian "
         "(`_it`) and English "
         "(`_en`) where it exists in both. Lists take `limit` and `offset` and return `items` with the "
         "total `count`."
@@ -67,3 +69,4 @@ api.add_router("/", alignment_router)
 api.add_router("/", monitoring_router)
 api.add_router("/", reporting_router)
 api.add_router("/", opportunities_router)
+api.add_router("/", matching_router)

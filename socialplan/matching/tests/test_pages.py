@@ -122,3 +122,29 @@ def test_nobody_stops_someone_else_s_alert(client, ecosystem, setting):
     assert client.post(url("matching:stop_alert", subscription.pk)).status_code == 404
     subscription.refresh_from_db()
     assert subscription.active
+
+
+def test_the_api_ranks_the_organizations_of_an_opportunity_with_consortia(client, ecosystem, setting):
+    body = client.get(f"/api/v1/opportunities/{setting['codesign'].pk}/organizations?limit=5").json()
+    assert body["algorithm"] == "1.0"
+    assert 0 < len(body["organizations"]) <= 5
+    assert ecosystem.company.pk not in {item["organization_id"] for item in body["organizations"]}
+    assert body["consortia"]["applies"] is True
+    assert body["consortia"]["needs"][0] == "Lotto 1: Servizi sociali"  # Italian unless the client asks
+    first = body["organizations"][0]
+    assert set(first["components"]) == {"cpv", "ateco", "text", "territory", "capacity", "awards", "reserved"}
+    assert first["reasons"][0]["text"]
+
+
+def test_the_api_refuses_bad_input_and_strangers(client, ecosystem, setting):
+    assert client.get("/api/v1/opportunities/999999/organizations").status_code == 404
+    assert client.get(f"/api/v1/opportunities/{setting['reserved'].pk}/organizations?limit=0").status_code == 422
+    assert client.get(f"/api/v1/me/opportunities?organization={ecosystem.coop_b.pk}").status_code == 401
+    client.force_login(setting["member"])
+    assert client.get(f"/api/v1/me/opportunities?organization={ecosystem.company.pk}").status_code == 403
+    assert client.get("/api/v1/me/opportunities?organization=999999").status_code == 404
+    assert client.get("/api/v1/me/opportunities?organization=abc").status_code == 422
+    body = client.get(f"/api/v1/me/opportunities?organization={ecosystem.coop_b.pk}").json()
+    titles = [item["title"] for item in body["opportunities"]]
+    assert titles[0] == "Pulizia riservata"
+    assert body["opportunities"][0]["eligibility"]
