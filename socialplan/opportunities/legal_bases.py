@@ -8,16 +8,16 @@ written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from .datafile import DataFileError, LoadReport, entry_name, read_entries, text_values
 from .models import LegalBasis, ValueCap
 
 CONTENT_FILE = Path(__file__).resolve().parent / "content" / "legal_bases.yaml"
@@ -43,17 +43,8 @@ KNOWN_KEYS = {
 CAP_KEYS = {"max_value", "valid_from", "valid_to", "inclusive", "source"}
 
 
-class LegalBasisDataError(ValueError):
-    def __init__(self, path: Path, entry: str, field: str, reason: str) -> None:
-        self.path, self.entry, self.field, self.reason = path, entry, field, reason
-        super().__init__(f"{path.name}: {entry}: '{field}': {reason}")
-
-
-@dataclass
-class LoadReport:
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
+class LegalBasisDataError(DataFileError):
+    pass
 
 
 @dataclass
@@ -98,46 +89,14 @@ def _snapshot(basis: LegalBasis) -> tuple[Any, ...]:
 
 def read_legal_bases(path: Path = CONTENT_FILE) -> list[_Entry]:
     """Every entry of the file, checked against the models' own validation; nothing is written."""
-    try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise LegalBasisDataError(path, "file", "-", f"cannot be read ({error.strerror})") from error
-    except yaml.YAMLError as error:
-        raise LegalBasisDataError(path, "file", "-", f"is not valid YAML ({error})") from error
-    raw_entries = content.get("legal_bases") if isinstance(content, dict) else None
-    if not isinstance(raw_entries, list) or not raw_entries:
-        raise LegalBasisDataError(path, "file", "legal_bases", "a list 'legal_bases' is missing")
-    entries, seen = [], set()
-    for position, raw in enumerate(raw_entries, start=1):
-        entry = _entry(path, raw, position)
-        code = entry.values["code"]
-        if code in seen:
-            raise LegalBasisDataError(path, f"entry '{code}'", "code", "the code is used twice")
-        seen.add(code)
-        entries.append(entry)
-    return entries
+    return read_entries(path, "legal_bases", _entry, lambda entry: entry.values["code"], LegalBasisDataError)
 
 
 def _entry(path: Path, raw: Any, position: int) -> _Entry:
-    where = f"entry {position}"
-    if not isinstance(raw, dict):
-        raise LegalBasisDataError(path, where, "-", "is not a mapping")
-    if isinstance(raw.get("code"), str) and raw["code"].strip():
-        where = f"entry '{raw['code'].strip()}'"
-    unknown = sorted(set(map(str, raw)) - KNOWN_KEYS)
-    if unknown:
-        raise LegalBasisDataError(path, where, unknown[0], "is not a known field")
-    values: dict[str, Any] = {}
-    for name in TEXT_FIELDS:
-        value = raw.get(name)
-        if not isinstance(value, str) or not value.strip():
-            raise LegalBasisDataError(path, where, name, "is missing or empty")
-        values[name] = value.strip()
-    for name in OPTIONAL_TEXT_FIELDS:
-        value = raw.get(name) or ""
-        if not isinstance(value, str):
-            raise LegalBasisDataError(path, where, name, "must be text")
-        values[name] = value.strip()
+    where = entry_name(path, raw, position, known=KNOWN_KEYS, error=LegalBasisDataError)
+    values: dict[str, Any] = dict(
+        text_values(path, where, raw, required=TEXT_FIELDS, optional=OPTIONAL_TEXT_FIELDS, error=LegalBasisDataError)
+    )
     values["valid_from"] = _date(path, where, raw, "valid_from", required=True)
     values["valid_to"] = _date(path, where, raw, "valid_to", required=False)
     for key, model_field in LIST_FIELDS.items():

@@ -21,13 +21,13 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, OuterRef, Q, Subquery, Sum
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from .datafile import DataFileError, LoadReport, entry_name, read_entries, text_values
 from .models import Award, ProxyValue, SocialValueCommitment, SocialValueDelivery, SocialValueMeasure
 
 CONTENT_FILE = Path(__file__).resolve().parent / "content" / "social_value.yaml"
@@ -42,17 +42,8 @@ AMOUNT = models.DecimalField(max_digits=24, decimal_places=4)
 # Loading the file ---------------------------------------------------------------------------------------------
 
 
-class SocialValueDataError(ValueError):
-    def __init__(self, path: Path, entry: str, field: str, reason: str) -> None:
-        self.path, self.entry, self.field, self.reason = path, entry, field, reason
-        super().__init__(f"{path.name}: {entry}: '{field}': {reason}")
-
-
-@dataclass
-class LoadReport:
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
+class SocialValueDataError(DataFileError):
+    pass
 
 
 @dataclass
@@ -97,46 +88,14 @@ def _snapshot(measure: SocialValueMeasure) -> tuple[Any, ...]:
 
 def read_social_value(path: Path = CONTENT_FILE) -> list[_Entry]:
     """Every entry of the file, checked against the models' own validation; nothing is written."""
-    try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise SocialValueDataError(path, "file", "-", f"cannot be read ({error.strerror})") from error
-    except yaml.YAMLError as error:
-        raise SocialValueDataError(path, "file", "-", f"is not valid YAML ({error})") from error
-    raw_entries = content.get("measures") if isinstance(content, dict) else None
-    if not isinstance(raw_entries, list) or not raw_entries:
-        raise SocialValueDataError(path, "file", "measures", "a list 'measures' is missing")
-    entries, seen = [], set()
-    for position, raw in enumerate(raw_entries, start=1):
-        entry = _entry(path, raw, position)
-        code = entry.values["code"]
-        if code in seen:
-            raise SocialValueDataError(path, f"entry '{code}'", "code", "the code is used twice")
-        seen.add(code)
-        entries.append(entry)
-    return entries
+    return read_entries(path, "measures", _entry, lambda entry: entry.values["code"], SocialValueDataError)
 
 
 def _entry(path: Path, raw: Any, position: int) -> _Entry:
-    where = f"entry {position}"
-    if not isinstance(raw, dict):
-        raise SocialValueDataError(path, where, "-", "is not a mapping")
-    if isinstance(raw.get("code"), str) and raw["code"].strip():
-        where = f"entry '{raw['code'].strip()}'"
-    unknown = sorted(set(map(str, raw)) - MEASURE_KEYS)
-    if unknown:
-        raise SocialValueDataError(path, where, unknown[0], "is not a known field")
-    values: dict[str, Any] = {}
-    for name in MEASURE_TEXT:
-        value = raw.get(name)
-        if not isinstance(value, str) or not value.strip():
-            raise SocialValueDataError(path, where, name, "is missing or empty")
-        values[name] = value.strip()
-    for name in MEASURE_OPTIONAL:
-        value = raw.get(name) or ""
-        if not isinstance(value, str):
-            raise SocialValueDataError(path, where, name, "must be text")
-        values[name] = value.strip()
+    where = entry_name(path, raw, position, known=MEASURE_KEYS, error=SocialValueDataError)
+    values: dict[str, Any] = dict(
+        text_values(path, where, raw, required=MEASURE_TEXT, optional=MEASURE_OPTIONAL, error=SocialValueDataError)
+    )
     try:
         SocialValueMeasure(**values).clean_fields(exclude=["id"])
     except ValidationError as error:
