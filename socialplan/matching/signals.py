@@ -34,12 +34,12 @@ def _collect(kind: str, pk: int | None, run: Callable[[set[int]], None]) -> None
         return
     connection = transaction.get_connection()
     if connection.in_atomic_block:
-        # Join a callback of the same savepoint only: one of an inner savepoint may be rolled back alone.
-        # (atomic blocks without a savepoint add None.)
-        savepoints = set(connection.savepoint_ids) - {None}
+        # Join the pending callback of the kind, whatever savepoint registered it: a savepoint is either still
+        # open around this change (rolled back with it) or released into the transaction. A row joined and then
+        # rolled back alone only costs a re-rank that finds nothing.
         for entry in connection.run_on_commit:
             pending = getattr(entry[1], "matching_pending", None)
-            if pending is not None and pending[0] == kind and entry[0] - {None} == savepoints:
+            if pending is not None and pending[0] == kind:
                 pending[1].add(pk)
                 return
     changed = {pk}

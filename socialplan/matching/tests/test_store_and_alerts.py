@@ -40,12 +40,11 @@ def test_rematch_stores_the_ranking_with_the_algorithm_version(ecosystem, cleani
     assert rematch_opportunity(cleaning) == []  # nothing new the second time
 
 
-def test_a_new_organization_enters_the_stored_ranking_after_its_commit(
-    ecosystem, cleaning, django_capture_on_commit_callbacks
-):
+@pytest.mark.django_db(transaction=True)
+def test_a_new_organization_enters_the_stored_ranking_after_its_commit(ecosystem, cleaning):
     rematch_opportunity(cleaning)
     before = generations.current(generations.ORGANIZATIONS)
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+    with transaction.atomic():
         newcomer = organization(
             legal_name="Cooperativa Splendente",
             disadvantaged_share=50,
@@ -53,20 +52,35 @@ def test_a_new_organization_enters_the_stored_ranking_after_its_commit(
             description="Pulizia uffici",
             cpv=("90911200",),
         )
-    assert generations.current(generations.ORGANIZATIONS) == before + 1
+    assert generations.current(generations.ORGANIZATIONS) == before + 1  # one transaction, one move
     assert Match.objects.filter(opportunity=cleaning, organization=newcomer).exists()
 
 
-def test_a_new_opportunity_is_ranked_after_its_commit(
-    ecosystem, legal_bases, buyer, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+@pytest.mark.django_db(transaction=True)
+def test_a_new_opportunity_is_ranked_after_its_commit(ecosystem, legal_bases, buyer):
+    with transaction.atomic():
         greens = make_opportunity(
             legal_bases["l381-1991-art5"], buyer, cpv_codes=("77311000",), value=50_000, deadline=None
         )
     assert list(Match.objects.filter(opportunity=greens).values_list("organization_id", flat=True)) == [
         ecosystem.coop_b.pk
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_of_many_opportunities_queues_one_full_rematch(ecosystem, legal_bases, buyer, monkeypatch):
+    from socialplan.matching import signals, store
+
+    queued = []
+    monkeypatch.setattr(store, "rematch_all", lambda: queued.append("all") or {})
+    monkeypatch.setattr(store, "rematch_opportunity", lambda opportunity: queued.append(opportunity.pk) or [])
+    with transaction.atomic():
+        for number in range(signals.FULL_REMATCH_FROM):
+            with transaction.atomic():  # each release in its own savepoint, as import_ocds writes them
+                make_opportunity(
+                    legal_bases["dlgs36-2023-public-tender"], buyer, title_it=f"Gara {number}", deadline=None
+                )
+    assert queued == ["all"]
 
 
 def test_rematch_all_drops_closed_opportunities(ecosystem, cleaning):
