@@ -386,7 +386,10 @@ def parse_decimal(text: str, *, places: int) -> Decimal:
         number = None
     if number is None or not number.is_finite() or compact.count(".") > 1:
         raise ValidationError(_("'%(value)s' is not a number.") % {"value": text})
-    return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    try:
+        return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # more digits than the decimal context holds
+        raise ValidationError(_("'%(value)s' is too large a number.") % {"value": text}) from None
 
 
 # Writing: plan what would change, then apply the plan in bulk.

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from socialplan.ecosystem.imports import import_organizations
 from socialplan.ecosystem.models import Organization
 from socialplan.ecosystem.reference import ComuneIndex
-from socialplan.ecosystem.services import RECORD_FIELDS, OrganizationCleaner
+from socialplan.ecosystem.services import RECORD_FIELDS, OrganizationCleaner, parse_decimal
 
 from .registry_support import (  # noqa: F401 - fixtures
     comuni_fixture,
@@ -61,3 +61,9 @@ def test_reimporting_any_subset_of_imported_rows_in_any_order_changes_nothing(re
         report = import_organizations(path=path)
     assert (report.created, report.changed, report.unchanged, report.rejected_rows) == (0, 0, len(subset), 0)
     assert Organization.history.count() == history
+
+
+def test_a_number_too_large_for_a_decimal_is_refused_not_raised() -> None:
+    """Found by the property above: 27 digits overflowed the decimal context and raised instead of refusing."""
+    with pytest.raises(ValidationError, match="too large a number"):
+        parse_decimal("100000000000000000000000000", places=2)

@@ -54,8 +54,8 @@ def test_board_shows_open_opportunities_nearest_deadline_first(client, sample):
     assert NURSERIES not in shown  # awarded
     deadlines = [Opportunity.objects.get(title_it=title).deadline for title in shown]
     assert deadlines == sorted(deadlines)
-    response = client.get("/opportunita/")
-    assert f"{open_ones.count()} open opportunit".encode() in response.content
+    assert f"{open_ones.count()} opportunità aperte" in client.get("/opportunita/").content.decode()
+    assert f"{open_ones.count()} open opportunit" in client.get("/en/opportunita/").content.decode()
 
 
 def test_a_card_shows_kind_buyer_value_deadline_territory_and_badges(client, sample):
