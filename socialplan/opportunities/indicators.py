@@ -105,8 +105,10 @@ def _narrative(count: int, start: date, end: date, *, public: bool) -> str:
         if public:
             return (
                 ngettext(
-                    "Computed from %(count)s public procurement award recorded on the platform from %(start)s to %(end)s.",
-                    "Computed from %(count)s public procurement awards recorded on the platform from %(start)s to %(end)s.",
+                    "Computed from %(count)s public procurement award recorded on the platform "
+                    "from %(start)s to %(end)s.",
+                    "Computed from %(count)s public procurement awards recorded on the platform "
+                    "from %(start)s to %(end)s.",
                     count,
                 )
                 % values
