@@ -64,6 +64,8 @@ WEIGHTS = {
     "awards": 0.10,
     "reserved": 0.10,
 }
+W_CPV, W_ATECO, W_TEXT, W_TERRITORY = WEIGHTS["cpv"], WEIGHTS["ateco"], WEIGHTS["text"], WEIGHTS["territory"]
+W_CAPACITY, W_AWARDS, W_RESERVED = WEIGHTS["capacity"], WEIGHTS["awards"], WEIGHTS["reserved"]
 # Work a worker carries in a year, to compare a workforce with a contract's value.
 VALUE_PER_WORKER = 40_000.0
 # A cosine of 0.5 between two short descriptions is already a close match.
@@ -120,15 +122,19 @@ def ateco_component(organization: OrganizationFeatures, opportunity: Opportunity
     return max(ateco_affinity(wanted, code)[0] for wanted in opportunity.cpv for code in organization.ateco)
 
 
-def text_score(vector: dict[str, float], opportunity_vector: list[tuple[str, float]]) -> float:
-    """The cosine of two normalised vectors, read in the opportunity's order, scaled to 0-1."""
-    return min(1.0, sum(weight * vector.get(stem, 0.0) for stem, weight in opportunity_vector) / TEXT_FULL_AT)
+def text_score(vector: dict[str, float], opportunity_vector: list[tuple[str, float]], words: frozenset[str]) -> float:
+    """The cosine of two normalised vectors, read in the opportunity's order, scaled to 0-1 (`words`: the
+    opportunity's stems). Only the shared stems are added: adding the others' 0.0 would change nothing."""
+    shared = vector.keys() & words
+    if not shared:
+        return 0.0
+    return min(1.0, sum(weight * vector[stem] for stem, weight in opportunity_vector if stem in shared) / TEXT_FULL_AT)
 
 
 def text_component(organization: OrganizationFeatures, opportunity: OpportunityFeatures) -> float | None:
     if not opportunity.vector:
         return None
-    return text_score(organization.vector, list(opportunity.vector.items()))
+    return text_score(organization.vector, list(opportunity.vector.items()), frozenset(opportunity.vector))
 
 
 def territory_component(organization: OrganizationFeatures, opportunity: OpportunityFeatures) -> float | None:
@@ -195,20 +201,33 @@ def score_of(
     awards: float | None,
     reserved: float | None,
 ) -> float:
-    """The weighted mean over the components that apply (None: does not apply), 0-100, one decimal."""
+    """The weighted mean over the components that apply (None: does not apply), 0-100, one decimal.
+
+    Written out component by component (the ranking calls it for thousands of candidates); the order of the
+    additions is fixed, so the same components always give the same score to the last bit.
+    """
     weight = points = 0.0
-    for name, value in (
-        ("cpv", cpv),
-        ("ateco", ateco),
-        ("text", text),
-        ("territory", territory),
-        ("capacity", capacity),
-        ("awards", awards),
-        ("reserved", reserved),
-    ):
-        if value is not None:
-            weight += WEIGHTS[name]
-            points += WEIGHTS[name] * value
+    if cpv is not None:
+        weight += W_CPV
+        points += W_CPV * cpv
+    if ateco is not None:
+        weight += W_ATECO
+        points += W_ATECO * ateco
+    if text is not None:
+        weight += W_TEXT
+        points += W_TEXT * text
+    if territory is not None:
+        weight += W_TERRITORY
+        points += W_TERRITORY * territory
+    if capacity is not None:
+        weight += W_CAPACITY
+        points += W_CAPACITY * capacity
+    if awards is not None:
+        weight += W_AWARDS
+        points += W_AWARDS * awards
+    if reserved is not None:
+        weight += W_RESERVED
+        points += W_RESERVED * reserved
     return round(100 * points / weight, 1) if weight else 0.0
 
 
@@ -463,9 +482,9 @@ def _best(
     value = float(features.value) if features.value else 0.0
     has_cpv, local, whole_area = bool(features.cpv), bool(features.comuni), features.whole_area
     reserved = 1.0 if features.restricted else 0.0
-    w_cpv = WEIGHTS["cpv"]
     fixed = WEIGHTS["reserved"] * reserved
     opportunity_vector = list(features.vector.items())
+    words = frozenset(features.vector)
     weight = sum(
         WEIGHTS[name]
         for name, applies in (
@@ -479,20 +498,23 @@ def _best(
         )
         if applies
     )
-    # Everything but the CPV affinity at its best: a candidate whose CPV affinity plus this cannot reach
-    # the last of the best `limit` is not scored, and neither is anyone with a lower affinity.
-    rest = weight - w_cpv * has_cpv - WEIGHTS["reserved"] + fixed
-    ordered = sorted(((pk, cpv_of[pk]) for pk in candidates if pk in cpv_of), key=itemgetter(1), reverse=True)
-    ordered += [(pk, 0.0) for pk in candidates if pk not in cpv_of]
-    heap: list[tuple[float, int, tuple]] = []
+    # The most the text can add for this opportunity: each of its words at the highest weight any
+    # organization gives that word.
+    text_bound = (
+        W_TEXT
+        * min(
+            1.0, sum(weight_ * index.max_weight.get(stem, 0.0) for stem, weight_ in opportunity_vector) / TEXT_FULL_AT
+        )
+        if text_applies
+        else 0.0
+    )
+    rows = []
     # The components of `components_of`, written out for speed; a test pins their agreement.
-    for pk, affinity in ordered:
-        if len(heap) == limit and round(100 * (w_cpv * affinity + rest) / weight + 1e-6, 1) < heap[0][0]:
-            break
+    for pk in candidates:
         organization = organizations.get(pk)
         if organization is None:
             continue
-        cpv = affinity if has_cpv else None
+        cpv = cpv_of.get(pk, 0.0) if has_cpv else None
         ateco = ateco_of.get(pk, 0.0) if has_cpv else None
         if local:
             territory: float | None = (
@@ -509,7 +531,22 @@ def _best(
         else:
             capacity = None
         awards = awards_component(organization, features) if organization.awards_by_division else 0.0
-        text = text_score(organization.vector, opportunity_vector) if text_applies else None
+        partial = (
+            W_CPV * (cpv or 0.0)
+            + W_ATECO * (ateco or 0.0)
+            + W_TERRITORY * (territory or 0.0)
+            + W_CAPACITY * (capacity or 0.0)
+            + W_AWARDS * awards
+            + fixed
+        )
+        rows.append((partial, pk, organization, cpv, ateco, territory, capacity, awards))
+    # Best partial first; the text is added only while a candidate could still enter the best `limit`.
+    rows.sort(key=itemgetter(0), reverse=True)
+    heap: list[tuple[float, int, tuple]] = []
+    for partial, pk, organization, cpv, ateco, territory, capacity, awards in rows:
+        if len(heap) == limit and round(100 * (partial + text_bound) / weight + 1e-6, 1) < heap[0][0]:
+            break
+        text = text_score(organization.vector, opportunity_vector, words) if text_applies else None
         values = (cpv, ateco, text, territory, capacity, awards, reserved)
         entry = (score_of(*values), -pk, values)
         if len(heap) < limit:

@@ -81,6 +81,7 @@ class OrganizationIndex:
     by_ateco_division: dict[str, set[int]]
     by_activity_division: dict[str, set[int]]
     by_stem: dict[str, set[int]]
+    max_weight: dict[str, float]
     by_comune: dict[int, set[int]]
     by_territory: dict[int, set[int]]
     comune_names: dict[int, str]
@@ -145,6 +146,7 @@ def build_index(generation: int) -> OrganizationIndex:
     by_ateco: dict[str, set[int]] = defaultdict(set)
     by_activity: dict[str, set[int]] = defaultdict(set)
     by_stem: dict[str, set[int]] = defaultdict(set)
+    max_weight: dict[str, float] = {}
     by_comune: dict[int, set[int]] = defaultdict(set)
     by_territory: dict[int, set[int]] = defaultdict(set)
     table = ateco_cpv_table()
@@ -157,8 +159,10 @@ def build_index(generation: int) -> OrganizationIndex:
             by_activity[ateco_division(code)].add(pk)
             for prefix in table.get(ateco_division(code), ()):
                 by_ateco[prefix[:2]].add(pk)
-        for stem in features.vector:
+        for stem, weight in features.vector.items():
             by_stem[stem].add(pk)
+            if weight > max_weight.get(stem, 0.0):
+                max_weight[stem] = weight
         for comune in features.comuni:
             by_comune[comune].add(pk)
         for territory in features.territories:
@@ -172,6 +176,7 @@ def build_index(generation: int) -> OrganizationIndex:
         by_ateco_division=dict(by_ateco),
         by_activity_division=dict(by_activity),
         by_stem=dict(by_stem),
+        max_weight=max_weight,
         by_comune=dict(by_comune),
         by_territory=dict(by_territory),
         comune_names=comune_names,
