@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
+from django.db.models import Model
 
 Entry = TypeVar("Entry")
 
@@ -28,6 +29,33 @@ class LoadReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+
+
+def upsert_by_code(
+    model: type[Model],
+    values: dict[str, Any],
+    *,
+    snapshot: Callable[[Any], Any],
+    replace_children: Callable[[Any], None],
+    report: LoadReport,
+) -> None:
+    """Create the row with this code or set the file's values on it, replace what hangs on it, and report
+    whether it was created, changed or left as it was (`snapshot` reads the row and its children)."""
+    instance = model.objects.filter(code=values["code"]).first()  # type: ignore[attr-defined]
+    before = snapshot(instance) if instance is not None else None
+    if instance is None:
+        instance = model(**values)
+    else:
+        for name, value in values.items():
+            setattr(instance, name, value)
+    instance.save()
+    replace_children(instance)
+    if before is None:
+        report.created.append(values["code"])
+    elif before == snapshot(instance):
+        report.unchanged.append(values["code"])
+    else:
+        report.updated.append(values["code"])
 
 
 def read_entries(

@@ -17,7 +17,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .datafile import DataFileError, LoadReport, entry_name, read_entries, text_values
+from .datafile import DataFileError, LoadReport, entry_name, read_entries, text_values, upsert_by_code
 from .models import LegalBasis, ValueCap
 
 CONTENT_FILE = Path(__file__).resolve().parent / "content" / "legal_bases.yaml"
@@ -58,25 +58,20 @@ def load_legal_bases(path: Path = CONTENT_FILE) -> LoadReport:
     report = LoadReport()
     with transaction.atomic():
         for entry in entries:
-            code = entry.values["code"]
-            basis = LegalBasis.objects.filter(code=code).first()
-            before = _snapshot(basis) if basis else None
-            if basis is None:
-                basis = LegalBasis(**entry.values)
-            else:
-                for name, value in entry.values.items():
-                    setattr(basis, name, value)
-            basis.save()
-            basis.value_caps.all().delete()
-            for cap in entry.caps:
-                ValueCap.objects.create(legal_basis=basis, **cap)
-            if before is None:
-                report.created.append(code)
-            elif before == _snapshot(basis):
-                report.unchanged.append(code)
-            else:
-                report.updated.append(code)
+            upsert_by_code(
+                LegalBasis,
+                entry.values,
+                snapshot=_snapshot,
+                replace_children=lambda basis, entry=entry: _replace_caps(basis, entry.caps),
+                report=report,
+            )
     return report
+
+
+def _replace_caps(basis: LegalBasis, caps: list[dict[str, Any]]) -> None:
+    basis.value_caps.all().delete()
+    for cap in caps:
+        ValueCap.objects.create(legal_basis=basis, **cap)
 
 
 def _snapshot(basis: LegalBasis) -> tuple[Any, ...]:

@@ -27,7 +27,7 @@ from django.db.models import F, OuterRef, Q, Subquery, Sum
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .datafile import DataFileError, LoadReport, entry_name, read_entries, text_values
+from .datafile import DataFileError, LoadReport, entry_name, read_entries, text_values, upsert_by_code
 from .models import Award, ProxyValue, SocialValueCommitment, SocialValueDelivery, SocialValueMeasure
 
 CONTENT_FILE = Path(__file__).resolve().parent / "content" / "social_value.yaml"
@@ -58,24 +58,19 @@ def load_social_value(path: Path = CONTENT_FILE) -> LoadReport:
     report = LoadReport()
     with transaction.atomic():
         for entry in entries:
-            code = entry.values["code"]
-            measure = SocialValueMeasure.objects.filter(code=code).first()
-            before = _snapshot(measure) if measure else None
-            if measure is None:
-                measure = SocialValueMeasure(**entry.values)
-            else:
-                for name, value in entry.values.items():
-                    setattr(measure, name, value)
-            measure.save()
-            measure.proxies.all().delete()
-            ProxyValue.objects.bulk_create(ProxyValue(measure=measure, **proxy) for proxy in entry.proxies)
-            if before is None:
-                report.created.append(code)
-            elif before == _snapshot(measure):
-                report.unchanged.append(code)
-            else:
-                report.updated.append(code)
+            upsert_by_code(
+                SocialValueMeasure,
+                entry.values,
+                snapshot=_snapshot,
+                replace_children=lambda measure, entry=entry: _replace_proxies(measure, entry.proxies),
+                report=report,
+            )
     return report
+
+
+def _replace_proxies(measure: SocialValueMeasure, proxies: list[dict[str, Any]]) -> None:
+    measure.proxies.all().delete()
+    ProxyValue.objects.bulk_create(ProxyValue(measure=measure, **proxy) for proxy in proxies)
 
 
 def _snapshot(measure: SocialValueMeasure) -> tuple[Any, ...]:
