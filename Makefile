@@ -14,6 +14,7 @@ run: deps
 	$(MANAGE) load_legal_bases
 	$(MANAGE) load_social_value
 	$(MANAGE) load_plan torino
+	$(MANAGE) load_processes torino
 	$(MANAGE) load_territory TO
 	$(MANAGE) load_cpv
 	$(MANAGE) load_demo

@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("opportunita/cruscotto/", include("socialplan.opportunities.dashboard_urls")),
     path("opportunita/", include("socialplan.opportunities.urls")),
     path("opportunita/", include("socialplan.matching.urls_public")),
+    path("partecipa/", include("socialplan.participation.urls")),
     path("", include("socialplan.portal.urls")),
     prefix_default_language=False,
 )

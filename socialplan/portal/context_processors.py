@@ -34,9 +34,14 @@ def language_links(request: HttpRequest) -> list[LanguageLink]:
     ]
 
 
+# The URL namespaces under "Take part" in the navigation.
+PARTICIPATION_NAMESPACES = ("participation", "consultations", "proposals", "opinions", "engagement")
+
+
 def portal(request: HttpRequest) -> dict[str, Any]:
     """Lazy values (templates call callables): admin and account pages that never show them pay nothing."""
     return {
         "portal_plan": partial(current_plan, request),
         "language_links": partial(language_links, request),
+        "participation_namespaces": PARTICIPATION_NAMESPACES,
     }

@@ -8,6 +8,7 @@ from socialplan.ecosystem.demo import DEMO_COUNT, DemoError, load_demo, remove_d
 from socialplan.monitoring.demo import load_monitoring_demo, remove_monitoring_demo
 from socialplan.opportunities.demo import load_opportunities_demo, remove_opportunities_demo
 from socialplan.opportunities.demo_awards import load_awards_demo, remove_awards_demo
+from socialplan.participation.demo import load_participation_demo, remove_participation_demo
 from socialplan.plan.models import Plan
 
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
                 )
             )
             remove_awards_demo()
+            remove_participation_demo()
             opportunities = remove_opportunities_demo()
             self.stdout.write(self.style.SUCCESS(f"Deleted {opportunities} demo opportunities and their demo buyers."))
             return
@@ -82,6 +84,14 @@ class Command(BaseCommand):
         )
         awards = load_awards_demo()
         self.stdout.write(self.style.SUCCESS(f"Demo awards with their social value: {len(awards)}."))
+        if demo_plan is not None:
+            participation = load_participation_demo(plan=demo_plan)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo participation: process '{participation.process.slug}', "
+                    f"{participation.participants_created} participants created; {'; '.join(participation.loaded)}"
+                )
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo: {report.organizations} organizations created ({report.already_present} already there), "
