@@ -61,7 +61,7 @@ def check(request: HttpRequest, action: str) -> None:
     """Count one write of `action` by this user and this address; raise RateLimited past the limit."""
     count, seconds = limit_of(action)
     window = int(time.time() // seconds)
-    cache = caches["default"]
+    cache = caches["ratelimit"]
     user = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated
     # An address may be shared (a school, a public event behind one router): signed-in

@@ -212,6 +212,11 @@ CACHES = {
         "LOCATION": "socialplan_cache",
         "OPTIONS": {"MAX_ENTRIES": 20000},
     },
+    # Rate-limit counters of participation writes (participation/ratelimit.py): shared by every process.
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "socialplan_cache",
+    },
     "pages": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "public-pages",

@@ -14,4 +14,6 @@ AXES_ENABLED = True
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
     "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    # Real counters, in the test database (rolled back with each test).
+    "ratelimit": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "socialplan_cache"},
 }
