@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test deps dev-deps lint format bench bench-postgres messages territory-data clean
+.PHONY: run test deps dev-deps bench-deps lint format bench bench-postgres messages territory-data clean
 
 run: deps
 	$(MANAGE) migrate --noinput
@@ -75,6 +75,10 @@ bench: deps
 bench-postgres: deps
 	command -v wrk >/dev/null || (apt-get update -q && apt-get install -y -q wrk)
 	$(BIN)/python bench/plan_pages.py --scale metro --database-url $(BENCH_DATABASE_URL)
+
+# The load test's own dependencies (locust), beside the development ones.
+bench-deps: dev-deps
+	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
 
 clean:
 	rm -rf $(VENV) .venv-build node_modules staticfiles

@@ -5,6 +5,7 @@ a laptop (SQLite, the default) and in production (PostgreSQL behind a reverse
 proxy). See README.md, "Configuration".
 """
 
+import json
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -260,3 +261,9 @@ ECOSYSTEM_IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("ECOSYSTEM_IMPORT_MAX_UPL
 # named in the portal's accessibility statement. Empty: the statement points
 # to the plan's promoters' websites.
 PORTAL_ACCESSIBILITY_CONTACT = os.environ.get("PORTAL_ACCESSIBILITY_CONTACT", "")
+# Rate limits of participation writes, per action: {"comment": [count, seconds], ...}
+# over the defaults in socialplan/participation/ratelimit.py (a public event on one
+# network, or a load test, may need more). JSON in the environment.
+PARTICIPATION_RATE_LIMITS = {
+    action: tuple(limit) for action, limit in json.loads(os.environ.get("PARTICIPATION_RATE_LIMITS", "{}")).items()
+}
