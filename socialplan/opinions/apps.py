@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,31 @@ class OpinionsConfig(AppConfig):
     name = "socialplan.opinions"
     label = "opinions"
     verbose_name = _("Opinions")
+
+    def ready(self) -> None:
+        from socialplan.participation.contributions import ContributionKind, register
+
+        from . import rules  # noqa: F401 - registers the permissions
+
+        register(
+            ContributionKind(
+                model="opinions.Statement",
+                label=_("opinion statement"),
+                label_plural=_("opinion statements"),
+                process_lookup="conversation__process",
+                text_field="text",
+                public=Q(status="accepted"),
+            )
+        )
+        # A vote has no text of its own: its value stands for it in exports; the voter is `participant`.
+        register(
+            ContributionKind(
+                model="opinions.Vote",
+                label=_("opinion vote"),
+                label_plural=_("opinion votes"),
+                process_lookup="statement__conversation__process",
+                text_field="value",
+                person_field="participant",
+                taggable=False,
+            )
+        )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.db import models
+from django.db.models import Q, QuerySet
 from django.utils.functional import Promise
 
 
@@ -27,10 +28,22 @@ class ContributionKind:
     text_field: str  # the field that holds what the participant wrote
     # Another field that points at a user, for kinds whose writer is not `author` (e.g. a vote's participant).
     person_field: str = "author"
+    # Which rows the public may read, beyond not being hidden (an interview's summary only when
+    # made public, a meeting's minutes only once published); None: all of them.
+    public: Q | None = None
+    # Whether rows carry plan element keys worth searching (a vote never does).
+    taggable: bool = True
+    # Whether a participant wrote it (counted among the participants of a process), or the office.
+    by_participants: bool = True
 
     @property
     def model_class(self) -> type[models.Model]:
         return apps.get_model(self.model)
+
+    def visible(self) -> QuerySet[models.Model]:
+        """The rows anyone may read: not hidden by the moderators, and public for this kind."""
+        rows = self.model_class._default_manager.filter(hidden_at__isnull=True)
+        return rows.filter(self.public) if self.public is not None else rows
 
 
 _KINDS: dict[str, ContributionKind] = {}

@@ -26,7 +26,12 @@ from .models import Opening, ParticipantProfile, Phase, Process
 DEMO_PROCESS_SLUG = "demo-revisione-2026"
 DEMO_DOMAIN = "demo.invalid"
 DEMO_PARTICIPANTS = 120
-DEMO_LOADERS: list[str] = []
+DEMO_LOADERS: list[str] = [
+    "socialplan.consultations.demo",
+    "socialplan.proposals.demo",
+    "socialplan.opinions.demo",
+    "socialplan.engagement.demo",
+]
 
 FIRST_NAMES = [
     "Giulia", "Marco", "Sara", "Luca", "Chiara", "Andrea", "Elena", "Paolo", "Francesca", "Davide",

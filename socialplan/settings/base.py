@@ -145,6 +145,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Accounts: email login with mandatory verification (django-allauth).
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "socialplan.accounts.forms.SignupForm"  # consent to the privacy notice, statistics
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

@@ -18,7 +18,8 @@ PASSWORD = "a-long-enough-Passw0rd"
 def test_sign_up_sends_a_verification_email_and_login_waits_for_it() -> None:
     client = Client()
     response = client.post(
-        reverse("account_signup"), {"email": "ada@example.org", "password1": PASSWORD, "password2": PASSWORD}
+        reverse("account_signup"),
+        {"email": "ada@example.org", "password1": PASSWORD, "password2": PASSWORD, "privacy": "on"},
     )
     assert response.status_code == 302
     assert len(mail.outbox) == 1

@@ -1,0 +1,308 @@
+"""Reads of the consultations for the pages, the results and the export.
+
+A consultation page costs the same few queries whatever the number of
+comments: comments and annotations are read once each, with their authors
+and support counts, and arranged in threads and sections in Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from socialplan.participation.models import Process
+
+from .models import Annotation, AnnotationSupport, AnonymousAnswer, Comment, CommentSupport, Consultation, Section
+
+SORT_NEWEST = "recenti"
+SORT_SUPPORTED = "sostenuti"
+SORTS = (SORT_NEWEST, SORT_SUPPORTED)
+TOP_COMMENTS = 10
+SHOWN_ANSWERS = 50
+
+
+@dataclass
+class Segment:
+    """A run of a section's text; `annotations` are the anchored annotations covering all of it."""
+
+    text: str
+    start: int
+    annotations: list[Annotation] = field(default_factory=list)
+    # The annotations that begin here: the run carries their anchor, for links from the list below the text.
+    begins: list[Annotation] = field(default_factory=list)
+
+
+@dataclass
+class CommentNode:
+    comment: Comment
+    replies: list[CommentNode] = field(default_factory=list)
+    reply_form: Any = None  # the page's reply form, set by the view
+
+
+@dataclass
+class SectionView:
+    section: Section
+    segments: list[Segment]
+    annotations: list[Annotation]
+    comments: list[CommentNode]
+    # The page's forms for this section, set by the view.
+    comment_form: Any = None
+    annotate_form: Any = None
+
+
+@dataclass
+class ConsultationPage:
+    consultation: Consultation
+    sections: list[SectionView]
+    general_comments: list[CommentNode]
+    answers: list[AnonymousAnswer]
+    answer_count: int
+    supported_comments: set[int]
+    supported_annotations: set[int]
+
+
+def consultation_by_pk(pk: int) -> Consultation | None:
+    return (
+        Consultation.objects.select_related("process__plan", "phase", "plan_version")
+        .filter(pk=pk, process__published=True)
+        .first()
+    )
+
+
+def highlight(text: str, annotations: Iterable[Annotation]) -> list[Segment]:
+    """`text` cut where anchored annotations begin and end, each run with the annotations covering it."""
+    spans = [annotation for annotation in annotations if annotation.anchored and not annotation.is_hidden]
+    cuts = sorted({0, len(text), *(a.start for a in spans), *(a.end for a in spans)})
+    segments = []
+    for start, end in pairwise(cuts):
+        segments.append(
+            Segment(
+                text=text[start:end],
+                start=start,
+                annotations=[a for a in spans if a.start <= start and a.end >= end],
+                begins=[a for a in spans if a.start == start],
+            )
+        )
+    return segments
+
+
+# Each row carries `support_count`, which the type checker cannot see on the model: hence Any.
+def _comments(consultation: Consultation) -> QuerySet[Any]:
+    return (
+        Comment.objects.filter(consultation=consultation)
+        .select_related("author__participant_profile")
+        .annotate(support_count=Count("supports"))
+        .order_by("created_at", "pk")
+    )
+
+
+def _annotations(consultation: Consultation) -> QuerySet[Any]:
+    return (
+        Annotation.objects.filter(section__consultation=consultation)
+        .select_related("author__participant_profile")
+        .annotate(support_count=Count("supports"))
+        .order_by("start", "created_at", "pk")
+    )
+
+
+def _most_supported(node: CommentNode) -> tuple[int, float]:
+    comment: Any = node.comment
+    return -comment.support_count, -comment.created_at.timestamp()
+
+
+def _threads(comments: list[Any], sort: str) -> dict[int | None, list[CommentNode]]:
+    """Root comments by section id (None: on the whole consultation), each with its replies in order."""
+    nodes = {comment.pk: CommentNode(comment) for comment in comments}
+    roots: dict[int | None, list[CommentNode]] = {}
+    for comment in comments:
+        node = nodes[comment.pk]
+        parent = nodes.get(comment.parent_id) if comment.parent_id else None
+        if parent is not None:
+            parent.replies.append(node)
+        else:
+            roots.setdefault(comment.section_id, []).append(node)
+    for nodes_of_section in roots.values():
+        if sort == SORT_SUPPORTED:
+            nodes_of_section.sort(key=_most_supported)
+        else:
+            nodes_of_section.sort(key=lambda node: node.comment.created_at, reverse=True)
+    return roots
+
+
+def consultation_page(*, consultation: Consultation, user: Any, sort: str = SORT_NEWEST) -> ConsultationPage:
+    sections = list(consultation.sections.all())
+    annotations = list(_annotations(consultation))
+    by_section: dict[int, list[Annotation]] = {}
+    texts = {section.pk: section for section in sections}
+    for annotation in annotations:
+        annotation.section = texts[annotation.section_id]
+        annotation.anchored = annotation.anchor(annotation.section.body)
+        by_section.setdefault(annotation.section_id, []).append(annotation)
+    threads = _threads(list(_comments(consultation)), sort)
+    supported_comments: set[int] = set()
+    supported_annotations: set[int] = set()
+    if getattr(user, "is_authenticated", False):
+        supported_comments = set(
+            CommentSupport.objects.filter(user=user, comment__consultation=consultation).values_list(
+                "comment_id", flat=True
+            )
+        )
+        supported_annotations = set(
+            AnnotationSupport.objects.filter(user=user, annotation__section__consultation=consultation).values_list(
+                "annotation_id", flat=True
+            )
+        )
+    answers = AnonymousAnswer.objects.filter(consultation=consultation).order_by("-created_at", "-pk")
+    return ConsultationPage(
+        consultation=consultation,
+        sections=[
+            SectionView(
+                section=section,
+                segments=highlight(section.body, by_section.get(section.pk, [])),
+                annotations=sorted(by_section.get(section.pk, []), key=lambda a: (a.start, a.created_at, a.pk)),
+                comments=threads.get(section.pk, []),
+            )
+            for section in sections
+        ],
+        general_comments=threads.get(None, []),
+        answers=list(answers.filter(hidden_at__isnull=True)[:SHOWN_ANSWERS]),
+        answer_count=answers.filter(hidden_at__isnull=True).count(),
+        supported_comments=supported_comments,
+        supported_annotations=supported_annotations,
+    )
+
+
+@dataclass
+class SectionFigures:
+    section: Section
+    comments: int
+    annotations: int
+    supports: int
+
+
+@dataclass
+class Results:
+    comments: int
+    annotations: int
+    supports: int
+    participants: int
+    answers: int
+    sections: list[SectionFigures]
+    top_comments: list[Comment]
+
+
+VISIBLE = Q(hidden_at__isnull=True)
+
+
+def results(*, consultation: Consultation) -> Results:
+    """What the consultation gathered; hidden contributions and their supports are not counted."""
+    comments = Comment.objects.filter(VISIBLE, consultation=consultation)
+    annotations = Annotation.objects.filter(VISIBLE, section__consultation=consultation)
+    comment_supports = CommentSupport.objects.filter(comment__in=comments)
+    annotation_supports = AnnotationSupport.objects.filter(annotation__in=annotations)
+    people = (
+        set(comments.exclude(author=None).values_list("author_id", flat=True))
+        | set(annotations.exclude(author=None).values_list("author_id", flat=True))
+        | set(comment_supports.exclude(user=None).values_list("user_id", flat=True))
+        | set(annotation_supports.exclude(user=None).values_list("user_id", flat=True))
+    )
+    sections = consultation.sections.annotate(
+        visible_comments=Count("comments", filter=Q(comments__hidden_at__isnull=True), distinct=True),
+        visible_annotations=Count("annotations", filter=Q(annotations__hidden_at__isnull=True), distinct=True),
+    )
+    comment_supports_by_section = dict(
+        comment_supports.values_list("comment__section_id")
+        .annotate(count=Count("pk"))
+        .values_list("comment__section_id", "count")
+    )
+    annotation_supports_by_section = dict(
+        annotation_supports.values_list("annotation__section_id")
+        .annotate(count=Count("pk"))
+        .values_list("annotation__section_id", "count")
+    )
+    top = (
+        comments.select_related("author__participant_profile", "section")
+        .annotate(support_count=Count("supports"))
+        .filter(support_count__gt=0)
+        .order_by("-support_count", "created_at", "pk")[:TOP_COMMENTS]
+    )
+    return Results(
+        comments=comments.count(),
+        annotations=annotations.count(),
+        supports=comment_supports.count() + annotation_supports.count(),
+        participants=len(people),
+        answers=AnonymousAnswer.objects.filter(VISIBLE, consultation=consultation).count(),
+        sections=[
+            SectionFigures(
+                section=section,
+                comments=section.visible_comments,
+                annotations=section.visible_annotations,
+                supports=comment_supports_by_section.get(section.pk, 0)
+                + annotation_supports_by_section.get(section.pk, 0),
+            )
+            for section in sections
+        ],
+        top_comments=list(top),
+    )
+
+
+EXPORT_HEADER = (
+    "kind",
+    "id",
+    "section",
+    "element_key",
+    "reply_to",
+    "author",
+    "created_at",
+    "passage",
+    "text",
+    "supports",
+)
+
+
+def export_rows(*, consultation: Consultation) -> Iterator[tuple[object, ...]]:
+    """Every visible contribution of the consultation, one row each, for the CSV of the results."""
+    yield EXPORT_HEADER
+    for comment in _comments(consultation).filter(VISIBLE).select_related("section"):
+        section = comment.section
+        yield (
+            "comment",
+            comment.pk,
+            section.heading if section else "",
+            section.element_key if section else "",
+            comment.parent_id or "",
+            comment.author_name,
+            comment.created_at.isoformat(),
+            "",
+            comment.body,
+            comment.support_count,
+        )
+    for annotation in _annotations(consultation).filter(VISIBLE).select_related("section"):
+        yield (
+            "annotation",
+            annotation.pk,
+            annotation.section.heading,
+            annotation.section.element_key,
+            "",
+            annotation.author_name,
+            annotation.created_at.isoformat(),
+            annotation.quote,
+            annotation.body,
+            annotation.support_count,
+        )
+    for answer in AnonymousAnswer.objects.filter(VISIBLE, consultation=consultation).order_by("created_at", "pk"):
+        yield ("anonymous-answer", answer.pk, "", "", "", "", answer.created_at.isoformat(), "", answer.body, "")
+
+
+def consultations_of(*, process: Process) -> QuerySet[Consultation]:
+    """The process's consultations with their visible contribution counts, newest first."""
+    return process.consultations.annotate(
+        comment_count=Count("comments", filter=Q(comments__hidden_at__isnull=True), distinct=True),
+        annotation_count=Count(
+            "sections__annotations", filter=Q(sections__annotations__hidden_at__isnull=True), distinct=True
+        ),
+    ).order_by("-opens_at", "pk")
