@@ -19,6 +19,7 @@ from socialplan.matching.api import router as matching_router
 from socialplan.monitoring.api import router as monitoring_router
 from socialplan.monitoring.reporting_api import router as reporting_router
 from socialplan.opportunities.api import router as opportunities_router
+from socialplan.participation.api import router as participation_router
 from socialplan.plan.api import router as plan_router
 from socialplan.territory.api import router as territory_router
 
@@ -52,7 +53,10 @@ api = NinjaAPI(
         "approve or return; the plan office links plan elements to framework items. The opportunities open to the "
         "social economy (tenders, reserved contracts, conventions, co-design calls, finance, training, public assets) "
         "come with their buyers, legal basis and eligibility rule, and with the eligible organizations ranked for "
-        "each, every score explained; members see their organization's ranked opportunities. Every text in Italian "
+        "each, every score explained; members see their organization's ranked opportunities. The participatory "
+        "processes come with their phases, consultations (draft text and comments), proposals with the office's "
+        "answers and supports, and opinion conversations with their groups; participants comment, support and vote "
+        "with their session. Every text in Italian "
         "(`_it`) and English "
         "(`_en`) where it exists in both. Lists take `limit` and `offset` and return `items` with the "
         "total `count`."
@@ -70,3 +74,4 @@ api.add_router("/", monitoring_router)
 api.add_router("/", reporting_router)
 api.add_router("/", opportunities_router)
 api.add_router("/", matching_router)
+api.add_router("/", participation_router)
