@@ -225,7 +225,7 @@ def results(*, consultation: Consultation) -> Results:
         .values_list("annotation__section_id", "count")
     )
     top = (
-        comments.select_related("author__participant_profile", "section")
+        comments.select_related("author__participant_profile", "section", "consultation")
         .annotate(support_count=Count("supports"))
         .filter(support_count__gt=0)
         .order_by("-support_count", "created_at", "pk")[:TOP_COMMENTS]
