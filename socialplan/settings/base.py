@@ -268,3 +268,6 @@ PORTAL_ACCESSIBILITY_CONTACT = os.environ.get("PORTAL_ACCESSIBILITY_CONTACT", ""
 PARTICIPATION_RATE_LIMITS = {
     action: tuple(limit) for action, limit in json.loads(os.environ.get("PARTICIPATION_RATE_LIMITS", "{}")).items()
 }
+# The version of the privacy notice (/partecipa/privacy/) participants accept at sign-up;
+# change it with the notice, and the consent recorded says which one each person accepted.
+PRIVACY_NOTICE_VERSION = os.environ.get("PRIVACY_NOTICE_VERSION", "2026-12")
