@@ -23,6 +23,10 @@ SORT_SUPPORTED = "sostenuti"
 SORTS = (SORT_NEWEST, SORT_SUPPORTED)
 TOP_COMMENTS = 10
 SHOWN_ANSWERS = 50
+# Threads shown per place (a section, or the whole draft) and page: a consultation of
+# thousands of comments shows each place's first threads and pages through the rest.
+THREADS_PER_PAGE = 20
+GENERAL = "generale"  # the place of the comments on the whole draft, in the page's links
 
 
 @dataclass
@@ -44,11 +48,33 @@ class CommentNode:
 
 
 @dataclass
+class ThreadPage:
+    """One page of a place's threads: which page, of how many root comments."""
+
+    place: str  # the section's id, or GENERAL
+    number: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // THREADS_PER_PAGE))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+@dataclass
 class SectionView:
     section: Section
     segments: list[Segment]
     annotations: list[Annotation]
     comments: list[CommentNode]
+    threads: ThreadPage | None = None
     # The page's forms for this section, set by the view.
     comment_form: Any = None
     annotate_form: Any = None
@@ -59,6 +85,7 @@ class ConsultationPage:
     consultation: Consultation
     sections: list[SectionView]
     general_comments: list[CommentNode]
+    general_threads: ThreadPage
     answers: list[AnonymousAnswer]
     answer_count: int
     supported_comments: set[int]
@@ -133,7 +160,29 @@ def _threads(comments: list[Any], sort: str) -> dict[int | None, list[CommentNod
     return roots
 
 
-def consultation_page(*, consultation: Consultation, user: Any, sort: str = SORT_NEWEST) -> ConsultationPage:
+def _page_of(
+    consultation: Consultation, section_id: int | None, sort: str, number: int, total: int
+) -> tuple[list[Any], ThreadPage]:
+    """One page of a place's threads: its root comments in the page's order, then their replies (two levels)."""
+    pages = ThreadPage(place=str(section_id) if section_id else GENERAL, number=1, total=total)
+    pages.number = min(max(number, 1), pages.pages)
+    roots = _comments(consultation).filter(parent=None, section_id=section_id)
+    order = ("-support_count", "-created_at", "-pk") if sort == SORT_SUPPORTED else ("-created_at", "-pk")
+    offset = (pages.number - 1) * THREADS_PER_PAGE
+    found = list(roots.order_by(*order)[offset : offset + THREADS_PER_PAGE])
+    level = [comment.pk for comment in found]
+    while level:  # replies, a level at a time (threads are at most MAX_DEPTH deep)
+        replies = list(_comments(consultation).filter(parent_id__in=level))
+        found.extend(replies)
+        level = [reply.pk for reply in replies]
+    return found, pages
+
+
+def consultation_page(
+    *, consultation: Consultation, user: Any, sort: str = SORT_NEWEST, pages: dict[str, int] | None = None
+) -> ConsultationPage:
+    """The page: every section with its annotations, and per place one page of threads (`pages`: place -> number)."""
+    pages = pages or {}
     sections = list(consultation.sections.all())
     annotations = list(_annotations(consultation))
     by_section: dict[int, list[Annotation]] = {}
@@ -142,7 +191,24 @@ def consultation_page(*, consultation: Consultation, user: Any, sort: str = SORT
         annotation.section = texts[annotation.section_id]
         annotation.anchored = annotation.anchor(annotation.section.body)
         by_section.setdefault(annotation.section_id, []).append(annotation)
-    threads = _threads(list(_comments(consultation)), sort)
+    totals = dict(
+        Comment.objects.filter(consultation=consultation, parent=None)
+        .values_list("section_id")
+        .annotate(total=Count("pk"))
+        .values_list("section_id", "total")
+    )
+    comments: list[Any] = []
+    thread_pages: dict[int | None, ThreadPage] = {}
+    for section_id in [*(section.pk for section in sections), None]:
+        place = str(section_id) if section_id else GENERAL
+        if totals.get(section_id):
+            found, thread_pages[section_id] = _page_of(
+                consultation, section_id, sort, pages.get(place, 1), totals[section_id]
+            )
+            comments.extend(found)
+        else:
+            thread_pages[section_id] = ThreadPage(place=place, number=1, total=0)
+    threads = _threads(comments, sort)
     supported_comments: set[int] = set()
     supported_annotations: set[int] = set()
     if getattr(user, "is_authenticated", False):
@@ -165,10 +231,12 @@ def consultation_page(*, consultation: Consultation, user: Any, sort: str = SORT
                 segments=highlight(section.body, by_section.get(section.pk, [])),
                 annotations=sorted(by_section.get(section.pk, []), key=lambda a: (a.start, a.created_at, a.pk)),
                 comments=threads.get(section.pk, []),
+                threads=thread_pages[section.pk],
             )
             for section in sections
         ],
         general_comments=threads.get(None, []),
+        general_threads=thread_pages[None],
         answers=list(answers.filter(hidden_at__isnull=True)[:SHOWN_ANSWERS]),
         answer_count=answers.filter(hidden_at__isnull=True).count(),
         supported_comments=supported_comments,

@@ -50,7 +50,9 @@ def _render_page(
 ) -> HttpResponse:
     """The consultation page; `bound` is (place, form) for a form shown back with its errors at its place."""
     sort = _sort(request)
-    page = selectors.consultation_page(consultation=consultation, user=request.user, sort=sort)
+    place, number = request.GET.get("luogo", ""), request.GET.get("pagina", "")
+    pages = {place: int(number)} if place and number.isdigit() and len(number) < 6 else {}
+    page = selectors.consultation_page(consultation=consultation, user=request.user, sort=sort, pages=pages)
     place, form = bound or ("", None)
 
     def form_at(key: str, factory: Any) -> Any:
