@@ -113,12 +113,21 @@ def _rate_limited(
     return _render_page(request, consultation, bound=(place, form), status=429)
 
 
-def _closed_check(request: HttpRequest, consultation: Consultation, place: str, form: Any) -> HttpResponse | None:
-    """Refuse any write outside the consultation's dates before reading the form, with the reason."""
+def _checked(
+    request: HttpRequest, consultation: Consultation, place: str, form: Any, action: str
+) -> HttpResponse | None:
+    """The checks every write makes before its service, in order: the consultation's dates (before
+    reading the form, with the reason), the form, the rate limit of `action`. None: go ahead."""
     try:
         services.check_open(consultation)
     except ValidationError as error:
         return _refused(request, consultation, place, form, error)
+    if not form.is_valid():
+        return _refused(request, consultation, place, form)
+    try:
+        ratelimit.check(request, action)
+    except ratelimit.RateLimited as error:
+        return _rate_limited(request, consultation, place, form, error)
     return None
 
 
@@ -146,15 +155,9 @@ def post_comment(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404
         place = f"section-{section.pk}"
     form = CommentForm(request.POST, auto_id=f"{place}-%s")
-    refused = _closed_check(request, consultation, place, form)
+    refused = _checked(request, consultation, place, form, "comment")
     if refused is not None:
         return refused
-    if not form.is_valid():
-        return _refused(request, consultation, place, form)
-    try:
-        ratelimit.check(request, "comment")
-    except ratelimit.RateLimited as error:
-        return _rate_limited(request, consultation, place, form, error)
     try:
         comment = services.post_comment(
             consultation=consultation,
@@ -179,15 +182,9 @@ def post_annotation(request: HttpRequest, pk: int, section_pk: int) -> HttpRespo
         raise Http404
     place = f"annotate-{section.pk}"
     form = AnnotationForm(request.POST, auto_id=f"{place}-%s")
-    refused = _closed_check(request, consultation, place, form)
+    refused = _checked(request, consultation, place, form, "annotation")
     if refused is not None:
         return refused
-    if not form.is_valid():
-        return _refused(request, consultation, place, form)
-    try:
-        ratelimit.check(request, "annotation")
-    except ratelimit.RateLimited as error:
-        return _rate_limited(request, consultation, place, form, error)
     data = form.cleaned_data
     try:
         annotation = services.annotate(
@@ -258,15 +255,9 @@ def post_answer(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     place = "answer"
     form = AnswerForm(request.POST, auto_id="answer-%s", consultation_pk=consultation.pk)
-    refused = _closed_check(request, consultation, place, form)
+    refused = _checked(request, consultation, place, form, "anonymous")
     if refused is not None:
         return refused
-    if not form.is_valid():
-        return _refused(request, consultation, place, form)
-    try:
-        ratelimit.check(request, "anonymous")
-    except ratelimit.RateLimited as error:
-        return _rate_limited(request, consultation, place, form, error)
     try:
         answer = services.post_anonymous_answer(
             consultation=consultation, body=form.cleaned_data["body"], address_hash=ratelimit.address_hash(request)
