@@ -20,6 +20,7 @@ non-zero only when the benchmark itself could not run. See bench/README.md.
 from __future__ import annotations
 
 import argparse
+import io
 import random
 import resource
 import sys
@@ -110,6 +111,8 @@ def prepare() -> dict[str, Any]:
 
 def fill(setup: dict[str, Any], share: float, rng: random.Random) -> None:
     """Add `share` of the metro totals: statements and votes, comments and replies, proposals and supports."""
+    from django.core.management import call_command
+
     from socialplan.consultations.models import Comment
     from socialplan.opinions.models import Statement, Vote
     from socialplan.proposals.models import Proposal, ProposalSupport
@@ -178,6 +181,8 @@ def fill(setup: dict[str, Any], share: float, rng: random.Random) -> None:
         batch_size=BATCH,
         ignore_conflicts=True,
     )
+    # Written in bulk, around the services that keep the counts: count once, as after a restore.
+    call_command("recount_participation", stdout=io.StringIO())
 
 
 def paths(setup: dict[str, Any]) -> dict[str, str]:

@@ -9,8 +9,11 @@ class ConsultationsConfig(AppConfig):
 
     def ready(self) -> None:
         from socialplan.participation.contributions import ContributionKind, register
+        from socialplan.participation.signals import contributions_changed
 
-        from . import rules  # noqa: F401
+        from . import counters, rules  # noqa: F401 - rules registers the permissions
+
+        contributions_changed.connect(counters.on_contributions_changed, dispatch_uid="consultations-counters")
 
         register(
             ContributionKind(

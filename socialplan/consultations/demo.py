@@ -18,7 +18,7 @@ from django.utils import timezone
 from socialplan.participation.models import Process
 from socialplan.plan.models import Theme
 
-from . import services
+from . import counters, services
 from .models import Annotation, AnnotationSupport, AnonymousAnswer, Comment, CommentSupport, Consultation, text_hash
 
 DEMO_SLUG = "demo-bozza-revisione"
@@ -205,6 +205,7 @@ def load_demo(process: Process, participants: list[Any]) -> str:
             supports += 1
     for text in ANSWER_TEXTS[:ANSWERS]:
         AnonymousAnswer.objects.create(consultation=consultation, body=text, created_at=moment())
+    counters.recount(consultation)
     return (
         f"Consultazione demo: {len(sections)} sezioni, {len(comments)} commenti, {len(annotations)} annotazioni, "
         f"{supports} sostegni, {ANSWERS} risposte brevi."

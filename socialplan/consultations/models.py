@@ -85,6 +85,10 @@ class Consultation(models.Model):
         _("open mode"), default=False, help_text=_("Visitors without an account may leave a short answer.")
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Kept on write by counters.py (a comment or annotation adds one; moderation recounts), so the
+    # process page does not count every comment of every consultation on each request.
+    comment_count = models.PositiveIntegerField(_("visible comments"), default=0, editable=False)
+    annotation_count = models.PositiveIntegerField(_("visible annotations"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("consultation")
@@ -184,12 +188,17 @@ class Comment(Contribution):
     )
     depth = models.PositiveSmallIntegerField(_("depth"), default=1, editable=False)
     body = models.TextField(_("comment"), max_length=COMMENT_MAX)
+    support_count = models.PositiveIntegerField(_("supports"), default=0, editable=False)  # kept by counters.py
 
     class Meta:
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["consultation", "section"], name="consultation_comment_place")]
+        indexes = [
+            # A place's newest threads first (the consultation page), and the most supported ones.
+            models.Index(fields=["consultation", "section", "-created_at"], name="consultation_comment_newest"),
+            models.Index(fields=["consultation", "-support_count"], name="consultation_comment_supported"),
+        ]
 
     def __str__(self) -> str:
         return self.body[:80]
@@ -209,6 +218,7 @@ class Annotation(Contribution):
     end = models.PositiveIntegerField(_("end offset"))
     body_hash_at = models.CharField(_("text fingerprint when made"), max_length=64)
     body = models.TextField(_("comment"), max_length=COMMENT_MAX)
+    support_count = models.PositiveIntegerField(_("supports"), default=0, editable=False)  # kept by counters.py
 
     anchored: bool  # set by the selectors that read annotations for a page (see selectors.highlight)
 

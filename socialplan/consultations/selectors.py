@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from socialplan.participation.models import Process
 
@@ -25,7 +25,7 @@ TOP_COMMENTS = 10
 SHOWN_ANSWERS = 50
 # Threads shown per place (a section, or the whole draft) and page: a consultation of
 # thousands of comments shows each place's first threads and pages through the rest.
-THREADS_PER_PAGE = 20
+THREADS_PER_PAGE = 10  # per place: the page renders every place at once (see decision 0017)
 GENERAL = "generale"  # the place of the comments on the whole draft, in the page's links
 
 
@@ -117,21 +117,18 @@ def highlight(text: str, annotations: Iterable[Annotation]) -> list[Segment]:
     return segments
 
 
-# Each row carries `support_count`, which the type checker cannot see on the model: hence Any.
-def _comments(consultation: Consultation) -> QuerySet[Any]:
+def _comments(consultation: Consultation) -> QuerySet[Comment]:
     return (
         Comment.objects.filter(consultation=consultation)
         .select_related("author__participant_profile")
-        .annotate(support_count=Count("supports"))
         .order_by("created_at", "pk")
     )
 
 
-def _annotations(consultation: Consultation) -> QuerySet[Any]:
+def _annotations(consultation: Consultation) -> QuerySet[Annotation]:
     return (
         Annotation.objects.filter(section__consultation=consultation)
         .select_related("author__participant_profile")
-        .annotate(support_count=Count("supports"))
         .order_by("start", "created_at", "pk")
     )
 
@@ -162,20 +159,29 @@ def _threads(comments: list[Any], sort: str) -> dict[int | None, list[CommentNod
 
 def _page_of(
     consultation: Consultation, section_id: int | None, sort: str, number: int, total: int
-) -> tuple[list[Any], ThreadPage]:
-    """One page of a place's threads: its root comments in the page's order, then their replies (two levels)."""
+) -> tuple[list[Comment], ThreadPage]:
+    """One page of a place's threads: its root comments in the page's order."""
     pages = ThreadPage(place=str(section_id) if section_id else GENERAL, number=1, total=total)
     pages.number = min(max(number, 1), pages.pages)
     roots = _comments(consultation).filter(parent=None, section_id=section_id)
     order = ("-support_count", "-created_at", "-pk") if sort == SORT_SUPPORTED else ("-created_at", "-pk")
     offset = (pages.number - 1) * THREADS_PER_PAGE
-    found = list(roots.order_by(*order)[offset : offset + THREADS_PER_PAGE])
-    level = [comment.pk for comment in found]
-    while level:  # replies, a level at a time (threads are at most MAX_DEPTH deep)
-        replies = list(_comments(consultation).filter(parent_id__in=level))
+    return list(roots.order_by(*order)[offset : offset + THREADS_PER_PAGE]), pages
+
+
+def _replies(roots: list[Comment]) -> list[Comment]:
+    """The replies under `roots`, a level at a time for every place at once (threads are at most MAX_DEPTH deep)."""
+    found: list[Comment] = []
+    level = [comment.pk for comment in roots]
+    while level:
+        replies = list(
+            Comment.objects.filter(parent_id__in=level)
+            .select_related("author__participant_profile")
+            .order_by("created_at", "pk")
+        )
         found.extend(replies)
         level = [reply.pk for reply in replies]
-    return found, pages
+    return found
 
 
 def consultation_page(
@@ -197,7 +203,7 @@ def consultation_page(
         .annotate(total=Count("pk"))
         .values_list("section_id", "total")
     )
-    comments: list[Any] = []
+    comments: list[Comment] = []
     thread_pages: dict[int | None, ThreadPage] = {}
     for section_id in [*(section.pk for section in sections), None]:
         place = str(section_id) if section_id else GENERAL
@@ -208,6 +214,7 @@ def consultation_page(
             comments.extend(found)
         else:
             thread_pages[section_id] = ThreadPage(place=place, number=1, total=0)
+    comments.extend(_replies(comments))
     threads = _threads(comments, sort)
     supported_comments: set[int] = set()
     supported_annotations: set[int] = set()
@@ -267,52 +274,58 @@ VISIBLE = Q(hidden_at__isnull=True)
 
 
 def results(*, consultation: Consultation) -> Results:
-    """What the consultation gathered; hidden contributions and their supports are not counted."""
+    """What the consultation gathered; hidden contributions and their supports are not counted.
+
+    The supports come from the counts kept on each comment and annotation (counters.py), summed per
+    section; only the participants, who may have written or supported anything, are read row by row.
+    """
     comments = Comment.objects.filter(VISIBLE, consultation=consultation)
     annotations = Annotation.objects.filter(VISIBLE, section__consultation=consultation)
-    comment_supports = CommentSupport.objects.filter(comment__in=comments)
-    annotation_supports = AnnotationSupport.objects.filter(annotation__in=annotations)
     people = (
-        set(comments.exclude(author=None).values_list("author_id", flat=True))
-        | set(annotations.exclude(author=None).values_list("author_id", flat=True))
-        | set(comment_supports.exclude(user=None).values_list("user_id", flat=True))
-        | set(annotation_supports.exclude(user=None).values_list("user_id", flat=True))
+        comments.exclude(author=None)
+        .order_by()
+        .values_list("author_id")
+        .union(
+            annotations.exclude(author=None).order_by().values_list("author_id"),
+            CommentSupport.objects.filter(comment__in=comments).exclude(user=None).order_by().values_list("user_id"),
+            AnnotationSupport.objects.filter(annotation__in=annotations)
+            .exclude(user=None)
+            .order_by()
+            .values_list("user_id"),
+        )
+        .count()
     )
-    sections = consultation.sections.annotate(
-        visible_comments=Count("comments", filter=Q(comments__hidden_at__isnull=True), distinct=True),
-        visible_annotations=Count("annotations", filter=Q(annotations__hidden_at__isnull=True), distinct=True),
-    )
-    comment_supports_by_section = dict(
-        comment_supports.values_list("comment__section_id")
-        .annotate(count=Count("pk"))
-        .values_list("comment__section_id", "count")
-    )
-    annotation_supports_by_section = dict(
-        annotation_supports.values_list("annotation__section_id")
-        .annotate(count=Count("pk"))
-        .values_list("annotation__section_id", "count")
-    )
+    by_section = {
+        section_id: (count, supports or 0)
+        for section_id, count, supports in comments.order_by()
+        .values_list("section_id")
+        .annotate(count=Count("pk"), supports=Sum("support_count"))
+    }
+    annotations_by_section = {
+        section_id: (count, supports or 0)
+        for section_id, count, supports in annotations.order_by()
+        .values_list("section_id")
+        .annotate(count=Count("pk"), supports=Sum("support_count"))
+    }
     top = (
         comments.select_related("author__participant_profile", "section", "consultation")
-        .annotate(support_count=Count("supports"))
         .filter(support_count__gt=0)
         .order_by("-support_count", "created_at", "pk")[:TOP_COMMENTS]
     )
     return Results(
-        comments=comments.count(),
-        annotations=annotations.count(),
-        supports=comment_supports.count() + annotation_supports.count(),
-        participants=len(people),
+        comments=sum(count for count, _supports in by_section.values()),
+        annotations=sum(count for count, _supports in annotations_by_section.values()),
+        supports=sum(supports for _count, supports in [*by_section.values(), *annotations_by_section.values()]),
+        participants=people,
         answers=AnonymousAnswer.objects.filter(VISIBLE, consultation=consultation).count(),
         sections=[
             SectionFigures(
                 section=section,
-                comments=section.visible_comments,
-                annotations=section.visible_annotations,
-                supports=comment_supports_by_section.get(section.pk, 0)
-                + annotation_supports_by_section.get(section.pk, 0),
+                comments=by_section.get(section.pk, (0, 0))[0],
+                annotations=annotations_by_section.get(section.pk, (0, 0))[0],
+                supports=by_section.get(section.pk, (0, 0))[1] + annotations_by_section.get(section.pk, (0, 0))[1],
             )
-            for section in sections
+            for section in consultation.sections.all()
         ],
         top_comments=list(top),
     )
@@ -367,10 +380,5 @@ def export_rows(*, consultation: Consultation) -> Iterator[tuple[object, ...]]:
 
 
 def consultations_of(*, process: Process) -> QuerySet[Consultation]:
-    """The process's consultations with their visible contribution counts, newest first."""
-    return process.consultations.annotate(
-        comment_count=Count("comments", filter=Q(comments__hidden_at__isnull=True), distinct=True),
-        annotation_count=Count(
-            "sections__annotations", filter=Q(sections__annotations__hidden_at__isnull=True), distinct=True
-        ),
-    ).order_by("-opens_at", "pk")
+    """The process's consultations, newest first; their counts of visible contributions are kept on the rows."""
+    return process.consultations.order_by("-opens_at", "pk")

@@ -26,6 +26,7 @@ from socialplan.plan import selectors as plan_selectors
 from socialplan.plan.models import ElementKind, PlanVersion
 from socialplan.plan.versions import build_snapshot
 
+from . import counters
 from .models import (
     ANSWER_MAX,
     COMMENT_MAX,
@@ -237,16 +238,18 @@ def post_comment(
             parent = parent.parent
         section = parent.section
         depth = parent.depth + 1
-    comment = Comment.objects.create(
-        consultation=consultation,
-        section=section,
-        parent=parent,
-        depth=depth,
-        body=text,
-        author=user,
-        address_hash=address_hash,
-        element_keys=_element_keys(section),
-    )
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            consultation=consultation,
+            section=section,
+            parent=parent,
+            depth=depth,
+            body=text,
+            author=user,
+            address_hash=address_hash,
+            element_keys=_element_keys(section),
+        )
+        counters.comment_added(comment)
     notifications.follow(user, comment)
     if parent is not None:
         notifications.notify_followers(
@@ -295,26 +298,35 @@ def annotate(
             {"quote": [_("This passage is not in the text of the section: copy it exactly as it is written.")]}
         )
     text = _clean_text(body, limit=COMMENT_MAX, field="body", empty=_("Write your comment on the passage."))
-    annotation = Annotation.objects.create(
-        section=section,
-        quote=section.body[span[0] : span[1]],
-        start=span[0],
-        end=span[1],
-        body_hash_at=text_hash(section.body),
-        body=text,
-        author=user,
-        address_hash=address_hash,
-        element_keys=_element_keys(section),
-    )
+    with transaction.atomic():
+        annotation = Annotation.objects.create(
+            section=section,
+            quote=section.body[span[0] : span[1]],
+            start=span[0],
+            end=span[1],
+            body_hash_at=text_hash(section.body),
+            body=text,
+            author=user,
+            address_hash=address_hash,
+            element_keys=_element_keys(section),
+        )
+        counters.annotation_added(annotation, section.consultation)
     notifications.follow(user, annotation)
     return annotation
 
 
-def _support(model: type[CommentSupport | AnnotationSupport], consultation: Consultation, **target: Any) -> bool:
+def _support(
+    model: type[CommentSupport | AnnotationSupport],
+    consultation: Consultation,
+    target: Comment | Annotation,
+    **row: Any,
+) -> bool:
     check_open(consultation)
     try:
         with transaction.atomic():
-            _support_row, created = model.objects.get_or_create(**target)
+            _support_row, created = model.objects.get_or_create(**row)
+            if created:
+                counters.support_added(target)
     except IntegrityError:  # the same support stored at the same moment by another request
         return False
     return created
@@ -324,13 +336,13 @@ def support_comment(*, comment: Comment, user: Any) -> bool:
     """Support a comment; a second support by the same participant changes nothing. True when counted."""
     if comment.is_hidden:
         raise ValidationError(_("This comment was hidden by the moderators."))
-    return _support(CommentSupport, comment.consultation, comment=comment, user=user)
+    return _support(CommentSupport, comment.consultation, comment, comment=comment, user=user)
 
 
 def support_annotation(*, annotation: Annotation, user: Any) -> bool:
     if annotation.is_hidden:
         raise ValidationError(_("This annotation was hidden by the moderators."))
-    return _support(AnnotationSupport, annotation.section.consultation, annotation=annotation, user=user)
+    return _support(AnnotationSupport, annotation.section.consultation, annotation, annotation=annotation, user=user)
 
 
 def post_anonymous_answer(*, consultation: Consultation, body: str, address_hash: str = "") -> AnonymousAnswer:

@@ -10,8 +10,11 @@ class OpinionsConfig(AppConfig):
 
     def ready(self) -> None:
         from socialplan.participation.contributions import ContributionKind, register
+        from socialplan.participation.signals import contributions_changed
 
-        from . import rules  # noqa: F401 - registers the permissions
+        from . import counters, rules  # noqa: F401 - rules registers the permissions
+
+        contributions_changed.connect(counters.on_contributions_changed, dispatch_uid="opinions-counters")
 
         register(
             ContributionKind(

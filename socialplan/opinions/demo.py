@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from socialplan.participation.models import Process
 
+from . import counters
 from .groups import NotEnoughVotes, compute_groups
 from .models import Conversation, Statement, Vote
 
@@ -107,6 +108,7 @@ def load_demo(process: Process, participants: list[object]) -> str:
             if rng.random() < 0.8:
                 votes.append(Vote(statement=statement, participant=participant, value=_value(rng, stances[outlook])))
     Vote.objects.bulk_create(votes, batch_size=1000)
+    counters.recount(conversation)
     try:
         result = compute_groups(conversation)
         outcome = f"{len(result.groups)} groups"

@@ -43,6 +43,11 @@ class Conversation(models.Model):
     # dirty; a recompute is queued at most once a minute and the rest is caught by the command.
     groups_dirty = models.BooleanField(_("groups to recompute"), default=False, editable=False)
     groups_requested_at = models.DateTimeField(_("groups recompute queued at"), null=True, blank=True, editable=False)
+    # Kept on write by counters.py (votes add to them; moderation recounts): the process page reads
+    # them instead of counting distinct voters over every vote on each request.
+    statement_count = models.PositiveIntegerField(_("statements open to votes"), default=0, editable=False)
+    vote_count = models.PositiveIntegerField(_("votes"), default=0, editable=False)
+    voter_count = models.PositiveIntegerField(_("participants who voted"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("opinion conversation")
@@ -89,6 +94,7 @@ class Statement(Contribution):
         verbose_name=_("moderated by"),
     )
     moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
+    vote_count = models.PositiveIntegerField(_("votes"), default=0, editable=False)  # kept by counters.py
     is_meta = models.BooleanField(
         _("about the conversation itself"),
         default=False,

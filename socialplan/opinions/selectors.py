@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from socialplan.participation.models import Process
 
@@ -22,15 +22,8 @@ def published_conversations() -> QuerySet[Conversation]:
 
 
 def conversations_of(process: Process) -> list[Conversation]:
-    """The process's conversations with their counts of statements, votes and voters, in one query."""
-    counted = Q(statements__status=Statement.Status.ACCEPTED, statements__hidden_at__isnull=True)
-    return list(
-        process.conversations.annotate(
-            statement_count=Count("statements", filter=counted, distinct=True),
-            vote_count=Count("statements__votes", filter=counted),
-            voter_count=Count("statements__votes__participant", filter=counted, distinct=True),
-        ).order_by("-opens_at", "pk")
-    )
+    """The process's conversations; their counts of statements, votes and voters are kept on the rows."""
+    return list(process.conversations.order_by("-opens_at", "pk"))
 
 
 def votable_statements(conversation: Conversation) -> QuerySet[Statement]:
@@ -39,13 +32,7 @@ def votable_statements(conversation: Conversation) -> QuerySet[Statement]:
 
 def next_statement(conversation: Conversation, participant: Any) -> Statement | None:
     """The statement the participant has not voted yet with the fewest votes (so new statements get seen)."""
-    return (
-        votable_statements(conversation)
-        .exclude(votes__participant=participant)
-        .annotate(vote_count=Count("votes"))
-        .order_by("vote_count", "pk")
-        .first()
-    )
+    return votable_statements(conversation).exclude(votes__participant=participant).order_by("vote_count", "pk").first()
 
 
 @dataclass

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from socialplan.participation.notifications import notify_user
 from socialplan.participation.rules import can_moderate
 
+from . import counters
 from .groups import request_recompute
 from .models import STATEMENT_MAX_LENGTH, Conversation, Statement, Vote
 
@@ -51,6 +52,7 @@ def cast_vote(*, participant: Any, statement: Statement, value: int) -> Vote:
             try:
                 with transaction.atomic():
                     vote = Vote.objects.create(statement=statement, participant=participant, value=value)
+                    counters.vote_added(statement, participant)
             except IntegrityError:  # the same person's concurrent first vote won the race
                 vote = Vote.objects.get(statement=statement, participant=participant)
         if vote.value != value:
@@ -66,6 +68,7 @@ def withdraw_vote(*, participant: Any, statement: Statement) -> bool:
     with transaction.atomic():
         deleted, _rows = Vote.objects.filter(statement=statement, participant=participant).delete()
         if deleted:
+            counters.vote_removed(statement, participant)
             request_recompute(statement.conversation_id)
     return bool(deleted)
 
@@ -98,15 +101,18 @@ def add_statement(*, author: Any, conversation: Conversation, text: str, address
 
 def seed_statement(*, conversation: Conversation, text: str, author: Any = None, is_meta: bool = False) -> Statement:
     """A statement of the plan office, accepted as it is written."""
-    return Statement.objects.create(
-        conversation=conversation,
-        author=author,
-        text=_clean_text(text),
-        status=Statement.Status.ACCEPTED,
-        moderated_at=timezone.now(),
-        moderated_by=author,
-        is_meta=is_meta,
-    )
+    with transaction.atomic():
+        statement = Statement.objects.create(
+            conversation=conversation,
+            author=author,
+            text=_clean_text(text),
+            status=Statement.Status.ACCEPTED,
+            moderated_at=timezone.now(),
+            moderated_by=author,
+            is_meta=is_meta,
+        )
+        counters.statement_accepted(statement)
+    return statement
 
 
 def may_moderate(user: Any, conversation: Conversation) -> bool:
@@ -122,6 +128,7 @@ def moderate_statement(*, moderator: Any, statement: Statement, accept: bool) ->
     statement.moderated_by = moderator
     statement.moderated_at = timezone.now()
     statement.save(update_fields=["status", "moderated_by", "moderated_at"])
+    counters.recount(statement.conversation_id)
     if statement.author_id is not None and statement.author_id != moderator.pk:
         url = statement.get_absolute_url()
         if accept:

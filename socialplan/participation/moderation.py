@@ -23,6 +23,7 @@ from .contributions import ContributionKind
 from .models import Process, Report
 from .notifications import notify_user
 from .rules import can_moderate
+from .signals import contributions_changed
 
 
 class NotAContribution(LookupError):
@@ -111,6 +112,7 @@ def hide(*, moderator: Any, kind: ContributionKind, obj: Any, reason: str) -> No
     obj.hidden_by = moderator
     obj.hidden_reason = reason
     obj.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    contributions_changed.send(sender=hide, kind=kind, pks=[obj.pk])
     _reports_of(obj).filter(decision=Report.Decision.PENDING).update(
         decision=Report.Decision.HIDDEN, decided_at=now, decided_by=moderator
     )
@@ -134,6 +136,7 @@ def unhide(*, moderator: Any, kind: ContributionKind, obj: Any) -> None:
     obj.hidden_by = None
     obj.hidden_reason = ""
     obj.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    contributions_changed.send(sender=unhide, kind=kind, pks=[obj.pk])
     author = _author_of(kind, obj)
     if author is not None:
         process = process_of(kind, obj)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from . import contributions
 from .contributions import ContributionKind
 from .models import Follow, Notification, ParticipantProfile
+from .signals import contributions_changed
 
 # Raise it whenever the privacy notice changes in substance: consents record the version they accepted.
 DEFAULT_PRIVACY_NOTICE_VERSION = "2026-12"
@@ -141,7 +142,9 @@ def delete_account(user: Any) -> dict[str, int]:
     """
     kept = 0
     for kind, objects in contributions_of(user):
+        pks = list(objects.values_list("pk", flat=True))
         kept += objects.update(**{kind.person_field: None})
+        contributions_changed.send(sender=delete_account, kind=kind, pks=pks)
     Follow.objects.filter(user=user).delete()
     Notification.objects.filter(user=user).delete()
     ParticipantProfile.objects.filter(user=user).delete()

@@ -314,9 +314,9 @@ def _responses(process: Process) -> list[Response]:
         return []
     model = kind.model_class
     proposals = list(
-        model._default_manager.filter(process=process, hidden_at__isnull=True)
-        .annotate(support_count=Count("supports", distinct=True))
-        .order_by("status", "-support_count", "pk")
+        model._default_manager.filter(process=process, hidden_at__isnull=True).order_by(
+            "status", "-support_count", "pk"
+        )
     )
     outcomes = traceability.outcomes_by_id(model, [proposal.pk for proposal in proposals])
     return [

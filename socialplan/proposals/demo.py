@@ -18,6 +18,7 @@ from django.utils import timezone
 from socialplan.participation.demo import DEMO_PROCESS_SLUG
 from socialplan.participation.models import Process
 
+from . import counters
 from .models import Proposal, ProposalSupport
 
 # (theme code, title, text); the same needs put in different words, as participants do.
@@ -138,6 +139,7 @@ def load_demo(process: Process, participants: list[Any]) -> str:
         for user in rng.sample(participants, rng.randint(0, min(40, len(participants)))):
             supports.append(ProposalSupport(proposal=proposal, user=user, created_at=proposal.created_at))
     ProposalSupport.objects.bulk_create(supports, ignore_conflicts=True)
+    counters.recount(process)
     for index, status, reason in ANSWERS:
         proposal = created[index]
         proposal.status, proposal.status_reason, proposal.answered_at = status, reason, timezone.now()

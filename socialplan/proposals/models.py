@@ -51,6 +51,7 @@ class Proposal(Contribution):
         related_name="+",
         verbose_name=_("answered by"),
     )
+    support_count = models.PositiveIntegerField(_("supports"), default=0, editable=False)  # kept by counters.py
 
     class Meta:
         verbose_name = _("proposal")
@@ -62,7 +63,10 @@ class Proposal(Contribution):
                 name="proposal_rejection_has_reason",
             )
         ]
-        indexes = [models.Index(fields=["process", "status"], name="proposal_process_status")]
+        indexes = [
+            models.Index(fields=["process", "status"], name="proposal_process_status"),
+            models.Index(fields=["process", "-support_count"], name="proposal_process_supported"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -17,10 +17,9 @@ SORTS = {
 DEFAULT_SORT = "recenti"
 
 
-def with_support_counts(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
-    return proposals.annotate(support_count=Count("supports", distinct=True)).select_related(
-        "theme", "author__participant_profile", "process"
-    )
+def for_lists(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """What a proposal's card shows besides its own row (its support count is kept on it: counters.py)."""
+    return proposals.select_related("theme", "author__participant_profile", "process")
 
 
 def proposals_of(
@@ -31,7 +30,7 @@ def proposals_of(
         proposals = proposals.filter(theme__code=theme_code)
     if status:
         proposals = proposals.filter(status=status)
-    return with_support_counts(proposals).order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+    return for_lists(proposals).order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
 
 
 def status_counts(*, process: Process) -> dict[str, int]:
@@ -49,7 +48,7 @@ def status_summary(*, process: Process) -> list[dict[str, Any]]:
 
 def most_supported(*, process: Process, limit: int = 3) -> list[Proposal]:
     proposals = process.proposals.filter(hidden_at__isnull=True).exclude(status=Proposal.Status.WITHDRAWN)
-    return list(with_support_counts(proposals).order_by(*SORTS["sostegni"])[:limit])
+    return list(for_lists(proposals).order_by(*SORTS["sostegni"])[:limit])
 
 
 def supported_by(*, user: Any, proposals: list[Proposal]) -> set[int]:

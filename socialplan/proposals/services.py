@@ -17,6 +17,7 @@ from socialplan.participation import notifications
 from socialplan.participation.models import Opening, Process
 from socialplan.plan.models import Theme
 
+from . import counters
 from .models import Proposal, ProposalSupport
 
 
@@ -59,6 +60,8 @@ def support_proposal(*, proposal: Proposal, user: Any, today: date | None = None
     try:
         with transaction.atomic():
             _support, created = ProposalSupport.objects.get_or_create(proposal=proposal, user=user)
+            if created:
+                counters.support_added(proposal)
     except IntegrityError:  # the same support stored at the same moment by another request
         return False
     return created
@@ -67,7 +70,10 @@ def support_proposal(*, proposal: Proposal, user: Any, today: date | None = None
 def withdraw_support(*, proposal: Proposal, user: Any, today: date | None = None) -> bool:
     if not proposal.process.is_open_for(Opening.SUPPORTS, today):
         raise Refused(_("Supports are closed in this process."))
-    deleted, _counts = ProposalSupport.objects.filter(proposal=proposal, user=user).delete()
+    with transaction.atomic():
+        deleted, _counts = ProposalSupport.objects.filter(proposal=proposal, user=user).delete()
+        if deleted:
+            counters.support_removed(proposal)
     return bool(deleted)
 
 

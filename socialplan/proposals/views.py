@@ -36,9 +36,7 @@ def _process(request: HttpRequest, slug: str) -> Process:
 def _proposal(request: HttpRequest, pk: int) -> Proposal:
     plan = current_plan(request)
     proposal = (
-        selectors.with_support_counts(
-            Proposal.objects.filter(pk=pk, process__published=True, process__plan=plan)
-        ).first()
+        selectors.for_lists(Proposal.objects.filter(pk=pk, process__published=True, process__plan=plan)).first()
         if plan
         else None
     )

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from socialplan.accounts.models import User
-from socialplan.opinions import services
+from socialplan.opinions import counters, services
 from socialplan.opinions.models import Conversation, Vote
 from socialplan.participation.models import Process
 
@@ -65,4 +65,5 @@ def planted(conversation, statements):
             if index not in skipped
         ]
     Vote.objects.bulk_create(votes)
+    counters.recount(conversation)
     return voters
