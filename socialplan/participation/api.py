@@ -1,5 +1,6 @@
-"""Participation in the API: public reads of processes, consultations, proposals and opinion groups;
-participant writes with the session of the web pages (comments, supports, votes).
+"""Participation in the API: public reads of processes, consultations, proposals, opinion groups and surveys;
+participant writes with the session of the web pages: comments, annotations on a passage, supports,
+proposals, opinion statements and votes, survey responses.
 
 Writes follow the pages' rules exactly (they call the same services): closing
 dates, one support and one vote per person (a second vote changes the first),
@@ -14,22 +15,26 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest
-from ninja import P, PathEx, Router, Schema, Status
+from ninja import Field, P, PathEx, Router, Schema, Status
 from ninja.errors import HttpError
 
 from socialplan.api.auth import session_auth
 from socialplan.api.errors import DENIED, INVALID, NOT_FOUND, UNPARSABLE, ErrorOut
 from socialplan.api.params import BIGINT_MAX
 from socialplan.consultations import services as consultation_services
-from socialplan.consultations.models import Comment, Consultation, Section
+from socialplan.consultations.models import Annotation, Comment, Consultation, Section
+from socialplan.engagement import services as engagement_services
+from socialplan.engagement.forms import SurveyForm, field_name
+from socialplan.engagement.models import Survey
 from socialplan.opinions import services as opinion_services
 from socialplan.opinions.models import Conversation, Statement, Vote
 from socialplan.plan.selectors import get_public_plan
 from socialplan.proposals import services as proposal_services
+from socialplan.proposals.forms import ProposalForm
 from socialplan.proposals.models import Proposal
 
 from . import ratelimit
-from .models import Phase, Process
+from .models import Opening, Phase, Process
 
 router = Router(tags=["participation"])
 
@@ -79,6 +84,19 @@ class CommentOut(Schema):
     supports: int
 
 
+class AnnotationOut(Schema):
+    id: int
+    section_id: int
+    quote: str
+    start: int
+    end: int
+    author: str
+    created_at: datetime
+    body: str | None
+    hidden_reason: str | None
+    supports: int
+
+
 class ConsultationOut(Schema):
     id: int
     process: str
@@ -89,12 +107,72 @@ class ConsultationOut(Schema):
     closes_at: datetime
     sections: list[SectionOut]
     comments: list[CommentOut]
+    annotations: list[AnnotationOut]
 
 
 class CommentIn(Schema):
     body: str
     section_id: int | None = None
     parent_id: int | None = None
+
+
+class AnnotationIn(Schema):
+    quote: str = Field(description="The passage, exactly as it is in the section's text.")
+    body: str
+    start: int | None = Field(None, description="Where the passage starts in the text (a hint: the quote decides).")
+    end: int | None = None
+
+
+class ProposalIn(Schema):
+    title: str
+    body: str
+    theme: str | None = Field(None, description="The code of a theme of the plan, e.g. social-procurement.")
+
+
+class StatementIn(Schema):
+    text: str
+
+
+class PendingStatementOut(Schema):
+    id: int
+    text: str
+    status: str
+
+
+class ChoiceOut(Schema):
+    id: int
+    label: str
+
+
+class QuestionOut(Schema):
+    id: int
+    kind: str
+    text: str
+    required: bool
+    max_choices: int | None
+    choices: list[ChoiceOut]
+
+
+class SurveyOut(Schema):
+    id: int
+    process: str
+    title: str
+    opens_at: datetime
+    closes_at: datetime
+    questions: list[QuestionOut]
+
+
+class SurveyResponseIn(Schema):
+    answers: dict[int, int | float | str | list[int]] = Field(
+        description="Question id -> answer: a choice id (one choice), a list of choice ids (several), "
+        "1-5 (scale), yes/no, a number, or text."
+    )
+
+
+class SurveyResponseOut(Schema):
+    id: int
+    survey_id: int
+    created_at: datetime
 
 
 class ProposalOut(Schema):
@@ -222,8 +300,29 @@ def _comment_out(comment: Comment) -> dict[str, Any]:
         "created_at": comment.created_at,
         "body": None if comment.is_hidden else comment.body,
         "hidden_reason": comment.hidden_reason if comment.is_hidden else None,
-        "supports": getattr(comment, "support_count", 0),
+        "supports": comment.support_count,
     }
+
+
+def _annotation_out(annotation: Annotation) -> dict[str, Any]:
+    return {
+        "id": annotation.pk,
+        "section_id": annotation.section_id,
+        "quote": annotation.quote,
+        "start": annotation.start,
+        "end": annotation.end,
+        "author": annotation.author_name,
+        "created_at": annotation.created_at,
+        "body": None if annotation.is_hidden else annotation.body,
+        "hidden_reason": annotation.hidden_reason if annotation.is_hidden else None,
+        "supports": annotation.support_count,
+    }
+
+
+def _invalid(form: Any, names: dict[str, str] | None = None) -> ValidationError:
+    """A form's errors as the API's 422, each under the request's field name (`names`: form field -> request)."""
+    names = names or {}
+    return ValidationError({names.get(field, field): list(errors) for field, errors in form.errors.items()})
 
 
 def _consultation(consultation_id: int) -> Consultation:
@@ -242,10 +341,9 @@ def _consultation(consultation_id: int) -> Consultation:
 )
 def get_consultation(request: HttpRequest, consultation_id: PathEx[int, Id]) -> dict[str, Any]:
     consultation = _consultation(consultation_id)
-    comments = (
-        consultation.comments.select_related("author__participant_profile")
-        .annotate(support_count=Count("supports"))
-        .order_by("created_at", "pk")
+    comments = consultation.comments.select_related("author__participant_profile").order_by("created_at", "pk")
+    annotations = Annotation.objects.filter(section__consultation=consultation).select_related(
+        "author__participant_profile"
     )
     return {
         "id": consultation.pk,
@@ -260,6 +358,7 @@ def get_consultation(request: HttpRequest, consultation_id: PathEx[int, Id]) -> 
             for section in consultation.sections.order_by("order", "pk")
         ],
         "comments": [_comment_out(comment) for comment in comments],
+        "annotations": [_annotation_out(annotation) for annotation in annotations],
     }
 
 
@@ -296,6 +395,36 @@ def post_comment(request: HttpRequest, consultation_id: PathEx[int, Id], payload
     return Status(201, _comment_out(comment))
 
 
+@router.post(
+    "/consultations/{consultation_id}/sections/{section_id}/annotations",
+    response={201: AnnotationOut, **UNPARSABLE, **DENIED, **NOT_FOUND, **INVALID, **LIMITED},
+    auth=session_auth,
+    summary="Comment on a passage of a section of the draft",
+)
+def post_annotation(
+    request: HttpRequest, consultation_id: PathEx[int, Id], section_id: PathEx[int, Id], payload: AnnotationIn
+) -> Status:
+    consultation = _consultation(consultation_id)
+    section = Section.objects.filter(pk=section_id, consultation=consultation).select_related("consultation").first()
+    if section is None:
+        raise HttpError(404, f"No section {section_id} in this consultation.")
+    try:
+        consultation_services.check_open(consultation)
+    except ValidationError as error:
+        raise HttpError(403, " ".join(error.messages)) from error
+    _limited(request, "annotation")
+    annotation = consultation_services.annotate(
+        section=section,
+        user=request.user,
+        quote=payload.quote,
+        body=payload.body,
+        start=payload.start,
+        end=payload.end,
+        address_hash=ratelimit.address_hash(request),
+    )
+    return Status(201, _annotation_out(annotation))
+
+
 def _proposal_out(proposal: Proposal) -> dict[str, Any]:
     hidden = proposal.is_hidden
     return {
@@ -308,7 +437,7 @@ def _proposal_out(proposal: Proposal) -> dict[str, Any]:
         "status_reason": proposal.status_reason,
         "author": proposal.author_name,
         "created_at": proposal.created_at,
-        "supports": getattr(proposal, "support_count", 0),
+        "supports": proposal.support_count,
     }
 
 
@@ -321,11 +450,7 @@ def list_proposals(request: HttpRequest, slug: PathEx[str, Slug]) -> list[dict[s
     process = _processes().filter(slug=slug).first()
     if process is None:
         raise HttpError(404, f"No participatory process {slug!r}.")
-    proposals = (
-        process.proposals.select_related("theme", "author__participant_profile")
-        .annotate(support_count=Count("supports"))
-        .order_by("-created_at", "-pk")
-    )
+    proposals = process.proposals.select_related("theme", "author__participant_profile").order_by("-created_at", "-pk")
     return [_proposal_out(proposal) for proposal in proposals]
 
 
@@ -345,6 +470,42 @@ def support_proposal(request: HttpRequest, proposal_id: PathEx[int, Id]) -> dict
     except proposal_services.Refused as error:
         raise HttpError(403, str(error)) from error
     return {"proposal_id": proposal.pk, "added": added, "supports": proposal.supports.count()}
+
+
+@router.post(
+    "/processes/{slug}/proposals",
+    response={201: ProposalOut, **UNPARSABLE, **DENIED, **NOT_FOUND, **INVALID, **LIMITED},
+    auth=session_auth,
+    summary="Propose a new action or a change to the plan, under one of its themes or none",
+)
+def post_proposal(request: HttpRequest, slug: PathEx[str, Slug], payload: ProposalIn) -> Status:
+    process = _processes().filter(slug=slug).select_related("plan").first()
+    if process is None:
+        raise HttpError(404, f"No participatory process {slug!r}.")
+    themes = process.plan.themes.order_by("order")
+    theme_id = None
+    if payload.theme:
+        theme_id = themes.filter(code=payload.theme).values_list("pk", flat=True).first()
+        if theme_id is None:
+            raise ValidationError({"theme": [f"No theme {payload.theme!r} in the plan."]})
+    form = ProposalForm({"title": payload.title, "body": payload.body, "theme": theme_id or ""}, themes=themes)
+    if not form.is_valid():
+        raise _invalid(form)
+    if not process.is_open_for(Opening.PROPOSALS):
+        raise HttpError(403, "This process is not collecting proposals now.")
+    _limited(request, "proposal")
+    try:
+        proposal = proposal_services.submit_proposal(
+            process=process,
+            author=request.user,
+            title=form.cleaned_data["title"],
+            body=form.cleaned_data["body"],
+            theme=form.cleaned_data["theme"],
+            address_hash=ratelimit.address_hash(request),
+        )
+    except proposal_services.Refused as error:
+        raise HttpError(403, str(error)) from error
+    return Status(201, _proposal_out(proposal))
 
 
 def _conversation(conversation_id: int) -> Conversation:
@@ -422,3 +583,92 @@ def vote(request: HttpRequest, conversation_id: PathEx[int, Id], payload: VoteIn
     except opinion_services.Refused as error:
         raise HttpError(403, str(error)) from error
     return {"statement_id": statement.pk, "value": cast.value}
+
+
+@router.post(
+    "/conversations/{conversation_id}/statements",
+    response={201: PendingStatementOut, **UNPARSABLE, **DENIED, **NOT_FOUND, **INVALID, **LIMITED},
+    auth=session_auth,
+    summary="Add a statement to vote on; it waits for a moderator before anyone votes on it",
+)
+def post_statement(request: HttpRequest, conversation_id: PathEx[int, Id], payload: StatementIn) -> Status:
+    conversation = _conversation(conversation_id)
+    if not payload.text.strip():
+        raise ValidationError({"text": ["Write the statement."]})
+    _limited(request, "statement")
+    try:
+        statement = opinion_services.add_statement(
+            author=request.user,
+            conversation=conversation,
+            text=payload.text,
+            address_hash=ratelimit.address_hash(request),
+        )
+    except opinion_services.Refused as error:
+        raise HttpError(403, str(error)) from error
+    return Status(201, {"id": statement.pk, "text": statement.text, "status": statement.status})
+
+
+def _survey(survey_id: int) -> Survey:
+    survey = Survey.objects.filter(pk=survey_id, process__published=True).select_related("process").first()
+    if survey is None:
+        raise HttpError(404, f"No survey with identifier {survey_id}.")
+    return survey
+
+
+@router.get(
+    "/surveys/{survey_id}",
+    response={200: SurveyOut, **NOT_FOUND, **INVALID},
+    summary="A survey and its questions, with the choices of each",
+)
+def get_survey(request: HttpRequest, survey_id: PathEx[int, Id]) -> dict[str, Any]:
+    survey = _survey(survey_id)
+    return {
+        "id": survey.pk,
+        "process": survey.process.slug,
+        "title": survey.title,
+        "opens_at": survey.opens_at,
+        "closes_at": survey.closes_at,
+        "questions": [
+            {
+                "id": question.pk,
+                "kind": question.kind,
+                "text": question.text,
+                "required": question.required,
+                "max_choices": question.max_choices,
+                "choices": [{"id": choice.pk, "label": choice.label} for choice in question.choices.all()],
+            }
+            for question in survey.questions.prefetch_related("choices")
+        ],
+    }
+
+
+@router.post(
+    "/surveys/{survey_id}/responses",
+    response={201: SurveyResponseOut, **UNPARSABLE, **DENIED, **NOT_FOUND, **INVALID, **LIMITED},
+    auth=session_auth,
+    summary="Answer a survey (once per person), with the same checks as its page",
+)
+def post_survey_response(request: HttpRequest, survey_id: PathEx[int, Id], payload: SurveyResponseIn) -> Status:
+    survey = _survey(survey_id)
+    questions = {question.pk: question for question in survey.questions.all()}
+    unknown = sorted(set(payload.answers) - set(questions))
+    if unknown:
+        raise ValidationError({"answers": [f"No question {unknown} in this survey."]})
+    form = SurveyForm(
+        {
+            field_name(questions[question_id]): [str(item) for item in value] if isinstance(value, list) else str(value)
+            for question_id, value in payload.answers.items()
+        },
+        survey=survey,
+    )
+    if not form.is_valid():
+        raise _invalid(form, {field_name(question): f"answers.{question.pk}" for question in form.questions})
+    try:
+        engagement_services.ensure_can_answer(survey=survey, user=request.user)
+        _limited(request, "survey")
+        response = engagement_services.submit_response(
+            survey=survey, author=request.user, values=form.answers(), address_hash=ratelimit.address_hash(request)
+        )
+    except engagement_services.EngagementError as error:
+        raise HttpError(403, str(error)) from error
+    return Status(201, {"id": response.pk, "survey_id": survey.pk, "created_at": response.created_at})

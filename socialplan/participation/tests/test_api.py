@@ -150,3 +150,79 @@ def test_voting_again_changes_the_vote(revision):
     Conversation.objects.filter(pk=conversation.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
     assert post(client, path, {"statement_id": statement.pk, "value": 1}).status_code == 403
     assert Vote.objects.get().value == -1
+
+
+def test_a_participant_annotates_a_passage_and_reads_it_back(revision):
+    consultation, section = revision["consultation"], revision["section"]
+    path = f"{API}/consultations/{consultation.pk}/sections/{section.pk}/annotations"
+    assert post(Client(), path, {"quote": "Clausole", "body": "Quali?"}).status_code == 401
+    client = signed_in()
+    created = post(client, path, {"quote": "Clausole", "body": "Quali clausole?"})
+    assert created.status_code == 201, created.content
+    assert (created.json()["start"], created.json()["end"]) == (0, 8)
+    missing = post(client, path, {"quote": "Non c'è", "body": "?"})
+    assert missing.status_code == 422 and missing.json()["errors"][0]["loc"][-1] == "quote"
+    other = post(
+        client, f"{API}/consultations/{consultation.pk}/sections/999999/annotations", {"quote": "x", "body": "y"}
+    )
+    assert other.status_code == 404
+    read = Client().get(f"{API}/consultations/{consultation.pk}").json()
+    assert [(item["quote"], item["body"]) for item in read["annotations"]] == [("Clausole", "Quali clausole?")]
+    consultation.refresh_from_db()
+    assert consultation.annotation_count == 1
+
+
+def test_a_participant_proposes_under_a_theme_and_bad_proposals_are_refused(revision):
+    path = f"{API}/processes/revisione/proposals"
+    client = signed_in()
+    created = post(client, path, {"title": "Sportello unico", "body": "Per gli enti.", "theme": "social-procurement"})
+    assert created.status_code == 201, created.content
+    assert (created.json()["theme"], created.json()["status"]) == ("social-procurement", "evaluating")
+    assert post(client, path, {"title": "", "body": "x"}).json()["errors"][0]["loc"][-1] == "title"
+    assert post(client, path, {"title": "x" * 500, "body": "x"}).status_code == 422
+    assert post(client, path, {"title": "T", "body": "x", "theme": "nessuno"}).json()["errors"][0]["loc"][-1] == "theme"
+    assert Proposal.objects.filter(title="Sportello unico").count() == 1
+    assert Proposal.objects.count() == 2  # the fixture's and the one created
+
+
+def test_a_participant_adds_a_statement_that_waits_for_moderation(revision):
+    conversation = revision["conversation"]
+    client = signed_in()
+    created = post(client, f"{API}/conversations/{conversation.pk}/statements", {"text": "Più orti urbani"})
+    assert created.status_code == 201 and created.json()["status"] == "pending"
+    read = Client().get(f"{API}/conversations/{conversation.pk}").json()
+    assert "Più orti urbani" not in [item["text"] for item in read["statements"]]
+    empty = post(client, f"{API}/conversations/{conversation.pk}/statements", {"text": "  "})
+    assert empty.status_code == 422
+
+
+def test_a_participant_answers_a_survey_once_with_its_checks(revision):
+    from socialplan.engagement.models import Choice, Question, Response, Survey
+
+    now = timezone.now()
+    survey = Survey.objects.create(
+        process=revision["process"], title="Parere", opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=1)
+    )
+    single = Question.objects.create(survey=survey, order=1, kind="single", text="Quale tema?")
+    choices = [Choice.objects.create(question=single, order=n, label=label) for n, label in enumerate(["A", "B"])]
+    several = Question.objects.create(survey=survey, order=2, kind="multiple", text="Quali?", max_choices=1)
+    Choice.objects.create(question=several, order=1, label="C")
+    Choice.objects.create(question=several, order=2, label="D")
+    text = Question.objects.create(survey=survey, order=3, kind="short_text", text="Perché?", required=False)
+    read = Client().get(f"{API}/surveys/{survey.pk}").json()
+    assert [question["kind"] for question in read["questions"]] == ["single", "multiple", "short_text"]
+    path = f"{API}/surveys/{survey.pk}/responses"
+    client = signed_in()
+    several_ids = [choice["id"] for choice in read["questions"][1]["choices"]]
+    too_many = post(client, path, {"answers": {single.pk: choices[0].pk, several.pk: several_ids}})
+    assert too_many.status_code == 422 and too_many.json()["errors"][0]["loc"][-1] == f"answers.{several.pk}"
+    missing = post(client, path, {"answers": {several.pk: several_ids[:1]}})
+    assert missing.status_code == 422 and missing.json()["errors"][0]["loc"][-1] == f"answers.{single.pk}"
+    assert post(client, path, {"answers": {999999: "x"}}).status_code == 422
+    answer = {"answers": {single.pk: choices[1].pk, several.pk: several_ids[:1], text.pk: "Perché sì"}}
+    assert post(client, path, answer).status_code == 201
+    again = post(client, path, answer)
+    assert again.status_code == 403
+    response = Response.objects.get()
+    assert [choice.label for choice in response.answers.get(question=single).choices.all()] == ["B"]
+    assert response.answers.get(question=text).text == "Perché sì"
