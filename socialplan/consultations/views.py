@@ -64,12 +64,16 @@ def _render_page(
             node.reply_form = form_at(f"reply-{pk}", lambda pk=pk: CommentForm(auto_id=f"reply-{pk}-%s"))
             attach_reply_forms(node.replies)
 
+    # A reply form under every comment, only for those who may reply (the template shows none to the others).
+    replying = consultation.is_open() and request.user.is_authenticated
     for view in page.sections:
         pk = view.section.pk
         view.comment_form = form_at(f"section-{pk}", lambda pk=pk: CommentForm(auto_id=f"section-{pk}-%s"))
         view.annotate_form = form_at(f"annotate-{pk}", lambda pk=pk: AnnotationForm(auto_id=f"annotate-{pk}-%s"))
-        attach_reply_forms(view.comments)
-    attach_reply_forms(page.general_comments)
+        if replying:
+            attach_reply_forms(view.comments)
+    if replying:
+        attach_reply_forms(page.general_comments)
     context = {
         "consultation": consultation,
         "process": consultation.process,
