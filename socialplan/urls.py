@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("area-personale/monitoraggio/", include("socialplan.monitoring.urls")),
     path("area-personale/opportunita/", include("socialplan.matching.urls")),
     path("area-personale/", include("socialplan.ecosystem.urls")),
+    path("committenti/area/", include("socialplan.buyers.urls")),
     path("opportunita/cruscotto/", include("socialplan.opportunities.dashboard_urls")),
     path("opportunita/", include("socialplan.opportunities.urls")),
     path("opportunita/", include("socialplan.matching.urls_public")),

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "socialplan.alignment",
     "socialplan.opportunities",
     "socialplan.matching",
+    "socialplan.buyers",
     "socialplan.participation",
     "socialplan.consultations",
     "socialplan.proposals",

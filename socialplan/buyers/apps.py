@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BuyersConfig(AppConfig):
+    name = "socialplan.buyers"
+    label = "buyers"
+    verbose_name = _("Buyers' area")
