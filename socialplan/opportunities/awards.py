@@ -77,7 +77,8 @@ def attributed_value() -> models.Expression:
 def check_award(award: Award) -> None:
     """The checks across fields of one award (the model's clean and `record_award` share them)."""
     errors: dict[str, list[str]] = {}
-    opportunity = award.opportunity if award.opportunity_id else None
+    # An opportunity about to be written with its awards (an import in bulk) is checked too.
+    opportunity = award.opportunity if award.opportunity_id or Award.opportunity.is_cached(award) else None
     if opportunity is not None and award.date is not None and award.date < opportunity.published_on:
         errors.setdefault("date", []).append(
             _("The award date comes before the opportunity's publication (%(day)s).")
@@ -144,8 +145,14 @@ def prepare_award(
     require_date: bool = True,
     require_suppliers: bool = True,
     organizations: dict[str, Organization] | None = None,
+    in_bulk: bool = False,
 ) -> PreparedAward:
-    """Check everything and build the rows without writing; raise a ValidationError keyed by field."""
+    """Check everything and build the rows without writing; raise a ValidationError keyed by field.
+
+    `in_bulk` leaves out the checks that query the database for each award, for a writer in bulk (the OCDS
+    import) that vouches for them: the opportunity and lot are rows it loaded or is creating, the OCDS ids of an
+    opportunity's awards are unique in what it writes, and the non-negative value is a field check already.
+    """
     errors: dict[str, list[str]] = {}
     if not isinstance(opportunity, Opportunity):
         raise ValidationError({"opportunity": _("Give the opportunity that was awarded.")})
@@ -163,12 +170,10 @@ def prepare_award(
     award.is_demo = is_demo
     if require_date and date is None:
         errors.setdefault("date", []).append(_("Give the date of the award."))
-    for check in (
-        lambda: award.clean_fields(exclude=["opportunity", "lot"]),
-        lambda: check_award(award),
-        lambda: award.validate_unique(),
-        lambda: award.validate_constraints(),
-    ):
+    checks = [lambda: award.clean_fields(exclude=["opportunity", "lot"]), lambda: check_award(award)]
+    if not in_bulk:
+        checks += [award.validate_unique, award.validate_constraints]
+    for check in checks:
         try:
             check()
         except ValidationError as error:

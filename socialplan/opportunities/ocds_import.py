@@ -1,15 +1,28 @@
-"""`manage.py import_ocds`: OCDS releases into the registry, idempotent on ocid.
+"""`manage.py import_ocds`: OCDS releases into the registry, idempotent on ocid, written in bulk.
 
-Each release is read as it streams out of the file (`ocds.iter_releases`,
-memory flat whatever the size), parsed with its problems (`ocds.parse_release`)
-and written through the registry's own service (`services.create_opportunity`
-or `update_opportunity`), so an imported opportunity obeys every rule a typed
-one does; its awards go through `awards.prepare_award` likewise and replace
-the awards the previous import of the same ocid wrote (typed awards stay).
-The buyer is matched by codice fiscale, or created. A release is refused as
-a whole, with its place in the file, the field and the reason, when it has no
-ocid, when the service refuses it (or refuses one of its awards), or when none
-of the legal bases is in force on its publication date.
+Releases stream out of the file (`ocds.iter_releases`, memory flat whatever the
+size) and are handled `BATCH_SIZE` at a time. Each is parsed with its problems
+(`ocds.parse_release`) and checked in memory by the registry's own rules
+(`services.prepare_imported_opportunity`, `awards.prepare_award`), so an
+imported opportunity obeys every rule a typed one does. What exists is looked
+up once per batch (opportunities by ocid with their lots, CPV codes and
+imported awards; buyers by codice fiscale, or by name when they have none; the
+organizations of the suppliers), then the batch is written with bulk
+statements: buyers, opportunities, lots, CPV codes, awards, suppliers.
+
+A release is refused as a whole, with its place in the file, the field and the
+reason, when it has no ocid, when a rule refuses it (or one of its awards), or
+when none of the legal bases is in force on its publication date. A release
+that gives what the registry holds already (the same fields, raw release,
+lots, CPV codes, awards and suppliers) is counted as unchanged and not
+written: importing a file again changes nothing and says so. When a file has
+several releases of one process (ANAC's history), the last one is kept.
+
+The release's awards replace the ones the previous import of the same ocid
+wrote (typed awards stay): one found again by its OCDS id is updated in place,
+so the social value recorded on it stays. The matcher is told of every
+opportunity written and of every organization whose awards changed; it
+re-ranks once, after the commit.
 
 The whole file is one transaction. By default one refused release refuses the
 file and nothing is written; `accept_valid` writes the valid releases and
@@ -19,9 +32,12 @@ reported and do not refuse anything; the raw values stay in `raw`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import copy
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +45,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from socialplan.ecosystem.models import CpvCode
+from socialplan.ecosystem.models import CpvCode, Organization
 from socialplan.ecosystem.validators import validate_codice_fiscale
+from socialplan.matching.signals import opportunity_changed, organization_changed
 
-from .awards import SupplierSpec, organizations_by_codice_fiscale, prepare_award, save_award
-from .models import Award, Buyer, LegalBasis, Opportunity
-from .ocds import OcdsError, ParsedRelease, ReleaseError, iter_releases, parse_release
-from .services import LotSpec, create_opportunity, update_opportunity
+from .awards import PreparedAward, SupplierSpec, organizations_by_codice_fiscale, prepare_award
+from .models import Award, AwardSupplier, Buyer, LegalBasis, Lot, Opportunity, SocialValueCommitment
+from .ocds import OcdsError, ParsedRelease, RawRelease, ReleaseError, iter_releases, parse_release
+from .services import LotSpec, prepare_imported_opportunity
 
 # Which legal basis an imported release falls under: the first in force on its publication date.
 PUBLIC_TENDER_BASES = ("dlgs36-2023-public-tender", "dlgs50-2016-public-tender")
@@ -54,6 +71,29 @@ STATUSES = {
 }
 # OCDS award statuses kept: "pending" and "unsuccessful" are not awards made. Without a status, active.
 AWARD_STATUSES = {None: Award.Status.ACTIVE, "active": Award.Status.ACTIVE, "cancelled": Award.Status.CANCELLED}
+# Releases checked and written together: one lookup per batch and bulk statements, memory bounded by the batch.
+BATCH_SIZE = 1000
+# Refusals and notices kept to be listed; beyond them only counted, so that memory stays flat.
+KEPT_PROBLEMS = 1000
+# What an import sets on an opportunity (the rest, such as territory or eligibility, is the plan office's).
+IMPORTED_FIELDS = (
+    "kind",
+    "legal_basis",
+    "buyer",
+    "title",
+    "description",
+    "value",
+    "published_on",
+    "deadline",
+    "status",
+    "source",
+    "ocid",
+    "raw",
+)
+# The first two are links, compared by what they point at.
+AWARD_FIELDS = ("opportunity", "lot", "date", "value", "status", "source", "ocds_award_id", "raw", "is_demo")
+IMPORTED_ATTNAMES = [field.attname for field in Opportunity._meta.concrete_fields if field.name in IMPORTED_FIELDS]
+CpvLink = Opportunity.cpv_codes.through
 
 
 @dataclass(frozen=True)
@@ -83,14 +123,29 @@ class Notice:
 
 @dataclass
 class ImportReport:
+    """Counts, and the first `KEPT_PROBLEMS` refusals and notices (the totals count them all)."""
+
     read: int = 0
     created: int = 0
     updated: int = 0
+    unchanged: int = 0
     buyers_created: int = 0
     awards: int = 0
+    refused_releases: int = 0
     refused: list[Refusal] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
+    notices_total: int = 0
     written: bool = False
+
+    def refuse(self, refusals: list[Refusal]) -> None:
+        self.refused_releases += 1
+        self.refused.extend(refusals[: KEPT_PROBLEMS - len(self.refused)])
+
+    def notice(self, notices: Iterable[Notice]) -> None:
+        for notice in notices:
+            self.notices_total += 1
+            if len(self.notices) < KEPT_PROBLEMS:
+                self.notices.append(notice)
 
 
 class ImportRefused(Exception):
@@ -111,23 +166,28 @@ def import_ocds(
     dry_run: bool = False,
     accept_valid: bool = False,
     progress: Callable[[int], None] | None = None,
+    batch_size: int = BATCH_SIZE,
 ) -> ImportReport:
     """Import every release of the file; see the module's docstring for what is refused and what is reported."""
     report = ImportReport()
-    bases = {basis.code: basis for basis in LegalBasis.objects.filter(code__in=PUBLIC_TENDER_BASES + RESERVED_BASES)}
-    if not bases:
+    registry = _Registry.load()
+    if not registry.bases:
         raise ImportRefused("No legal basis is loaded: run `manage.py load_legal_bases` first.", report)
-    known_cpv = set(CpvCode.objects.values_list("code", flat=True))
     try:
         with transaction.atomic():
+            batch: list[RawRelease] = []
             for raw in iter_releases(path):
                 report.read += 1
-                _import_one(raw, bases, known_cpv, report)
+                batch.append(raw)
+                if len(batch) >= batch_size:
+                    _import_batch(batch, registry, report)
+                    batch = []
                 if progress is not None:
                     progress(report.read)
-            if report.refused and not accept_valid:
+            _import_batch(batch, registry, report)
+            if report.refused_releases and not accept_valid:
                 raise ImportRefused(
-                    f"{len(report.refused)} of {report.read} releases refused: nothing was written.", report
+                    f"{report.refused_releases} of {report.read} releases refused: nothing was written.", report
                 )
             if dry_run:
                 raise _DryRun
@@ -139,43 +199,109 @@ def import_ocds(
     return report
 
 
-def _import_one(raw: Any, bases: dict[str, LegalBasis], known_cpv: set[str], report: ImportReport) -> None:
+@dataclass(frozen=True)
+class _Registry:
+    """What the import reads once: the legal bases it assigns (with their value caps) and the known CPV codes."""
+
+    bases: dict[str, LegalBasis]
+    known_cpv: frozenset[str]
+
+    @classmethod
+    def load(cls) -> _Registry:
+        bases = LegalBasis.objects.filter(code__in=PUBLIC_TENDER_BASES + RESERVED_BASES).prefetch_related("value_caps")
+        return cls(
+            bases={basis.code: basis for basis in bases},
+            known_cpv=frozenset(CpvCode.objects.values_list("code", flat=True)),
+        )
+
+
+@dataclass
+class _Candidate:
+    """A release read and mapped to the registry's fields, before anything is looked up."""
+
+    parsed: ParsedRelease
+    fields: dict[str, Any]
+    buyer_name: str
+    buyer_code: str
+    cpv_codes: list[str]
+    lots: list[LotSpec]
+
+
+@dataclass
+class _Release:
+    """A release that passed every check, with the rows it writes."""
+
+    parsed: ParsedRelease
+    opportunity: Opportunity
+    cpv_codes: list[str]
+    lots: list[Lot]
+    awards: list[PreparedAward]
+    gone: list[Award]
+    unchanged: bool = False
+
+
+def _import_batch(raws: list[RawRelease], registry: _Registry, report: ImportReport) -> None:
+    candidates = [candidate for raw in raws if (candidate := _read(raw, registry, report)) is not None]
+    if not candidates:
+        return
+    stored = _Stored.load(candidates)
+    kept: dict[str, _Release] = {}
+    for candidate in candidates:
+        release = _prepare(candidate, stored, report)
+        if release is None:
+            continue
+        ocid = candidate.parsed.ocid
+        if release.unchanged:
+            report.unchanged += 1
+        elif ocid in stored.opportunities or ocid in kept:
+            report.updated += 1
+        else:
+            report.created += 1
+        report.awards += len(release.awards)
+        kept[ocid] = release
+    _write([release for release in kept.values() if not release.unchanged], report)
+
+
+def _read(raw: RawRelease, registry: _Registry, report: ImportReport) -> _Candidate | None:
+    """Parse a release and map it to the registry's fields; None (and the reasons reported) when refused."""
     try:
         parsed = parse_release(raw)
     except ReleaseError as error:
-        report.refused.append(Refusal(raw.location, raw.ocid or "", "ocid", str(error)))
-        return
+        report.refuse([Refusal(raw.location, raw.ocid or "", "ocid", str(error))])
+        return None
     refusals = [problem for problem in parsed.problems if problem.reason in REFUSED_PROBLEMS]
-    for problem in parsed.problems:
-        if problem not in refusals:
-            report.notices.append(Notice(raw.location, parsed.ocid, problem.path, problem.value, problem.reason))
+    report.notice(
+        Notice(raw.location, parsed.ocid, problem.path, problem.value, problem.reason)
+        for problem in parsed.problems
+        if problem not in refusals
+    )
     if refusals:
-        for problem in refusals:
-            report.refused.append(
+        report.refuse(
+            [
                 Refusal(raw.location, parsed.ocid, problem.path, f"{problem.reason} ({problem.value!r})")
-            )
-        return
+                for problem in refusals
+            ]
+        )
+        return None
     published = _published_on(parsed)
     if published is None:
-        report.refused.append(Refusal(raw.location, parsed.ocid, "date", "no publication date can be read"))
-        return
+        report.refuse([Refusal(raw.location, parsed.ocid, "date", "no publication date can be read")])
+        return None
     reserved = bool(parsed.reserved_participation) or any(lot.reserved_participation for lot in parsed.lots)
-    basis = _basis_on(bases, RESERVED_BASES if reserved else PUBLIC_TENDER_BASES, published)
+    basis = _basis_on(registry.bases, RESERVED_BASES if reserved else PUBLIC_TENDER_BASES, published)
     if basis is None:
-        report.refused.append(
-            Refusal(raw.location, parsed.ocid, "legal_basis", f"no legal basis in force on {published.isoformat()}")
+        report.refuse(
+            [Refusal(raw.location, parsed.ocid, "legal_basis", f"no legal basis in force on {published.isoformat()}")]
         )
-        return
-    unknown = [code for code in parsed.cpv_codes if code not in known_cpv]
-    for code in unknown:
-        report.notices.append(
-            Notice(raw.location, parsed.ocid, "tender/items/classification", code, "unknown CPV code: left out")
-        )
-    existing = Opportunity.objects.filter(ocid=parsed.ocid).first()
+        return None
+    report.notice(
+        Notice(raw.location, parsed.ocid, "tender/items/classification", code, "unknown CPV code: left out")
+        for code in parsed.cpv_codes
+        if code not in registry.known_cpv
+    )
     fields = {
         "kind": Opportunity.Kind.RESERVED_CONTRACT if reserved else Opportunity.Kind.PUBLIC_TENDER,
         "legal_basis": basis,
-        "buyer": _buyer(parsed, raw.location, report),
         "title": parsed.title[:500] or parsed.ocid,
         "description": parsed.description,
         "value": parsed.value.amount if parsed.value and (parsed.value.currency or "EUR") == "EUR" else None,
@@ -190,43 +316,153 @@ def _import_one(raw: Any, bases: dict[str, LegalBasis], known_cpv: set[str], rep
         LotSpec(number=number, title=(lot.title or lot.lot_id)[:500], value=lot.value.amount if lot.value else None)
         for number, lot in enumerate(parsed.lots, start=1)
     ]
-    cpv_codes = [code for code in parsed.cpv_codes if code in known_cpv]
+    name, code = _buyer_identity(parsed, report)
+    cpv_codes = [code for code in parsed.cpv_codes if code in registry.known_cpv]
+    return _Candidate(parsed, fields, name, code, cpv_codes, lots)
+
+
+def _buyer_identity(parsed: ParsedRelease, report: ImportReport) -> tuple[str, str]:
+    """The buyer's name and valid codice fiscale (empty when missing or invalid, which is reported)."""
+    party = parsed.buyer
+    name = (party.name if party else "").strip()[:300] or "Stazione appaltante senza nome"
+    code = (party.codice_fiscale or "").strip().upper() if party else ""
+    if code and not _valid_codice_fiscale(code):
+        report.notice([Notice(parsed.location, parsed.ocid, "buyer/identifier", code, "invalid codice fiscale")])
+        code = ""
+    return name, code
+
+
+@dataclass
+class _Stored:
+    """What the registry holds for a batch, read with one query per kind of row."""
+
+    opportunities: dict[str, Opportunity]
+    cpv_codes: dict[int, set[str]]
+    lots: dict[int, list[tuple[int, str, Any]]]
+    lot_numbers: dict[int | None, int]
+    awards: dict[int, dict[str, Award]]
+    suppliers: dict[int, list[tuple[Any, ...]]]
+    buyers_by_code: dict[str, Buyer]
+    buyers_by_name: dict[str, Buyer]
+    organizations: dict[str, Organization]
+
+    @classmethod
+    def load(cls, candidates: list[_Candidate]) -> _Stored:
+        opportunities = {
+            opportunity.ocid: opportunity
+            for opportunity in Opportunity.objects.filter(ocid__in={c.parsed.ocid for c in candidates})
+            if opportunity.ocid
+        }
+        pks = [opportunity.pk for opportunity in opportunities.values()]
+        cpv_codes: dict[int, set[str]] = defaultdict(set)
+        for pk, code in CpvLink.objects.filter(opportunity_id__in=pks).values_list("opportunity_id", "cpvcode_id"):
+            cpv_codes[pk].add(code)
+        lots: dict[int, list[tuple[int, str, Any]]] = defaultdict(list)
+        lot_numbers: dict[int | None, int] = {}
+        for lot in Lot.objects.filter(opportunity_id__in=pks).order_by("opportunity_id", "number"):
+            lots[lot.opportunity_id].append((lot.number, lot.title, lot.value))
+            lot_numbers[lot.pk] = lot.number
+        awards: dict[int, dict[str, Award]] = defaultdict(dict)
+        for award in Award.objects.filter(opportunity_id__in=pks, source=Award.Source.OCDS):
+            awards[award.opportunity_id][award.ocds_award_id] = award
+        suppliers: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+        award_pks = [award.pk for by_id in awards.values() for award in by_id.values()]
+        for supplier in AwardSupplier.objects.filter(award_id__in=award_pks).order_by("award_id", "pk"):
+            suppliers[supplier.award_id].append(_supplier_key(supplier))
+        codes = {candidate.buyer_code for candidate in candidates if candidate.buyer_code}
+        names = {candidate.buyer_name for candidate in candidates if not candidate.buyer_code}
+        by_name: dict[str, Buyer] = {}
+        for buyer in Buyer.objects.filter(codice_fiscale__isnull=True, name__in=names).order_by("-pk"):
+            by_name[buyer.name] = buyer  # the oldest buyer of a name wins
+        return cls(
+            opportunities=opportunities,
+            cpv_codes=cpv_codes,
+            lots=lots,
+            lot_numbers=lot_numbers,
+            awards=awards,
+            suppliers=suppliers,
+            buyers_by_code={
+                buyer.codice_fiscale: buyer
+                for buyer in Buyer.objects.filter(codice_fiscale__in=codes)
+                if buyer.codice_fiscale
+            },
+            buyers_by_name=by_name,
+            organizations=organizations_by_codice_fiscale(
+                supplier.codice_fiscale
+                for candidate in candidates
+                for award in candidate.parsed.awards
+                for supplier in award.suppliers
+            ),
+        )
+
+    def buyer(self, name: str, code: str) -> Buyer:
+        """The buyer with this codice fiscale (or, without one, this name); a new one, unsaved, when none is."""
+        known = self.buyers_by_code if code else self.buyers_by_name
+        key = code or name
+        if key not in known:
+            known[key] = Buyer(name=name, codice_fiscale=code or None)
+        return known[key]
+
+
+@lru_cache(maxsize=65536)
+def _valid_codice_fiscale(code: str) -> bool:
+    """The model's check (`validate_codice_fiscale`), cached: a file names the same parties again and again."""
+    try:
+        validate_codice_fiscale(code)
+    except ValidationError:
+        return False
+    return True
+
+
+def _supplier_key(supplier: AwardSupplier) -> tuple[Any, ...]:
+    return (supplier.name, supplier.codice_fiscale, supplier.organization_id, supplier.share)
+
+
+def _prepare(candidate: _Candidate, stored: _Stored, report: ImportReport) -> _Release | None:
+    """Check a release with the registry's rules, building its rows; None (and the reasons reported) if refused."""
+    parsed = candidate.parsed
+    previous = stored.opportunities.get(parsed.ocid)
+    # A copy: a release refused, or followed by another of the same process, leaves the stored row as read.
+    opportunity = copy.copy(previous) if previous is not None else Opportunity()
+    for name, value in candidate.fields.items():
+        setattr(opportunity, name, value)
+    opportunity.buyer = stored.buyer(candidate.buyer_name, candidate.buyer_code)
     notices: list[Notice] = []
     try:
-        with transaction.atomic():
-            if existing is None:
-                opportunity = create_opportunity(cpv_codes=cpv_codes, lots=lots, **fields)
-            else:
-                opportunity = update_opportunity(existing, cpv_codes=cpv_codes, lots=lots, **fields)
-            awards = _replace_awards(opportunity, parsed, notices)
+        lot_rows = prepare_imported_opportunity(opportunity, cpv_codes=candidate.cpv_codes, lots=candidate.lots)
+        lots = [lot for lot, _codes in lot_rows]
+        previous_awards = stored.awards.get(previous.pk, {}) if previous is not None else {}
+        awards, gone = _prepare_awards(opportunity, parsed, lots, previous_awards, stored, notices)
     except ValidationError as error:
-        for name, messages in error.message_dict.items():
-            report.refused.append(Refusal(raw.location, parsed.ocid, name, " ".join(messages)))
-        return
-    report.notices.extend(notices)
-    report.awards += awards
-    if existing is None:
-        report.created += 1
-    else:
-        report.updated += 1
+        report.refuse(
+            [
+                Refusal(parsed.location, parsed.ocid, name, " ".join(messages))
+                for name, messages in error.message_dict.items()
+            ]
+        )
+        return None
+    report.notice(notices)
+    for lot in lots:
+        lot.opportunity = opportunity
+    release = _Release(parsed, opportunity, candidate.cpv_codes, lots, awards, gone)
+    release.unchanged = previous is not None and _unchanged(release, previous, stored)
+    return release
 
 
-def _replace_awards(opportunity: Opportunity, parsed: ParsedRelease, notices: list[Notice]) -> int:
-    """The release's awards replace the opportunity's imported ones; refusals name the award's field.
-
-    An imported award found again by its OCDS id is updated in place, so the social value commitments
-    recorded on it stay; one the release no longer has is deleted with them (and reported).
-    """
-    previous = {
-        award.ocds_award_id: award for award in Award.objects.filter(opportunity=opportunity, source=Award.Source.OCDS)
-    }
+def _prepare_awards(
+    opportunity: Opportunity,
+    parsed: ParsedRelease,
+    lots: list[Lot],
+    previous_awards: dict[str, Award],
+    stored: _Stored,
+    notices: list[Notice],
+) -> tuple[list[PreparedAward], list[Award]]:
+    """The release's awards, checked; and the imported ones it no longer has. Refusals name the award's field."""
+    previous = dict(previous_awards)
     raw_awards = [award for award in parsed.raw.get("awards") or [] if isinstance(award, dict)]
-    # Imported lots are numbered in the release's order (see `_import_one`).
+    # Imported lots are numbered in the release's order (see `_read`).
     lot_numbers = {lot.lot_id: number for number, lot in enumerate(parsed.lots, start=1)}
-    lots = {lot.number: lot for lot in opportunity.lots.all()}
-    organizations = organizations_by_codice_fiscale(
-        supplier.codice_fiscale for award in parsed.awards for supplier in award.suppliers
-    )
+    lots_by_number = {lot.number: lot for lot in lots}
     errors: dict[str, list[str]] = {}
     prepared, seen = [], set()
 
@@ -252,21 +488,19 @@ def _replace_awards(opportunity: Opportunity, parsed: ParsedRelease, notices: li
         numbers = [lot_numbers.get(lot_id) for lot_id in award.related_lots]
         if None in numbers:
             notice(f"{path}/relatedLots", list(award.related_lots), "a lot the tender does not have: left out")
-        elif len(numbers) == 1:
-            lot = lots.get(numbers[0])
+        elif len(numbers) == 1 and numbers[0] is not None:
+            lot = lots_by_number.get(numbers[0])
         if not award.suppliers:
             notice(f"{path}/suppliers", [], "an award without suppliers")
         suppliers = []
         for number, supplier in enumerate(award.suppliers):
             code = supplier.codice_fiscale
-            if code is not None:
-                try:
-                    validate_codice_fiscale(code)
-                except ValidationError:
-                    notice(f"{path}/suppliers/{number}/identifier", code, "invalid codice fiscale: left out")
-                    code = None
+            if code is not None and not _valid_codice_fiscale(code):
+                notice(f"{path}/suppliers/{number}/identifier", code, "invalid codice fiscale: left out")
+                code = None
             name = supplier.name or (supplier.identifier_id or "")
             suppliers.append(SupplierSpec(name=name or "Operatore economico senza nome", codice_fiscale=code))
+        replaced = previous.pop(award.award_id, None) if award.award_id else None
         try:
             prepared.append(
                 prepare_award(
@@ -281,8 +515,9 @@ def _replace_awards(opportunity: Opportunity, parsed: ParsedRelease, notices: li
                     raw=raw_awards[index] if index < len(raw_awards) else None,
                     require_date=False,
                     require_suppliers=False,
-                    organizations=organizations,
-                    replace=previous.pop(award.award_id, None) if award.award_id else None,
+                    organizations=stored.organizations,
+                    replace=copy.copy(replaced) if replaced is not None else None,
+                    in_bulk=True,
                 )
             )
         except ValidationError as error:
@@ -290,13 +525,100 @@ def _replace_awards(opportunity: Opportunity, parsed: ParsedRelease, notices: li
                 errors.setdefault(f"{path}/{name}", []).extend(messages)
     if errors:
         raise ValidationError(errors)
-    for gone in previous.values():
-        if gone.commitments.exists():
-            notice("awards", gone.ocds_award_id, "an award no longer in the release: removed with its social value")
-        gone.delete()
+    return prepared, list(previous.values())
+
+
+def _unchanged(release: _Release, previous: Opportunity, stored: _Stored) -> bool:
+    """True when writing the release would leave its opportunity, lots, CPV codes and awards as they are."""
+    opportunity = release.opportunity
+    if release.gone or opportunity.buyer.pk is None:
+        return False
+    if any(getattr(opportunity, name) != getattr(previous, name) for name in IMPORTED_ATTNAMES):
+        return False
+    if set(release.cpv_codes) != stored.cpv_codes.get(previous.pk, set()):
+        return False
+    if [(lot.number, lot.title, lot.value) for lot in release.lots] != stored.lots.get(previous.pk, []):
+        return False
+    return all(_award_unchanged(prepared, stored) for prepared in release.awards)
+
+
+def _award_unchanged(prepared: PreparedAward, stored: _Stored) -> bool:
+    award = prepared.award
+    if award.pk is None:
+        return False
+    before = stored.awards[award.opportunity.pk][award.ocds_award_id]
+    lot_number = award.lot.number if award.lot is not None else None
+    return (
+        stored.lot_numbers.get(before.lot_id) == lot_number
+        and all(getattr(award, name) == getattr(before, name) for name in AWARD_FIELDS[2:])
+        and [_supplier_key(supplier) for supplier in prepared.suppliers] == stored.suppliers.get(award.pk, [])
+    )
+
+
+def _write(releases: list[_Release], report: ImportReport) -> None:
+    """Write a batch's releases with bulk statements, in the order the foreign keys need."""
+    if not releases:
+        return
+    buyers = list(
+        {id(buyer): buyer for release in releases if (buyer := release.opportunity.buyer).pk is None}.values()
+    )
+    Buyer.objects.bulk_create(buyers)
+    report.buyers_created += len(buyers)
+    opportunities = [release.opportunity for release in releases]
+    updated = [opportunity for opportunity in opportunities if opportunity.pk is not None]
+    Opportunity.objects.bulk_create([opportunity for opportunity in opportunities if opportunity.pk is None])
+    now = timezone.now()
+    for opportunity in updated:
+        opportunity.updated_at = now
+    Opportunity.objects.bulk_update(updated, [*IMPORTED_FIELDS, "updated_at"])
+    updated_pks = [opportunity.pk for opportunity in updated]
+    # Lots and CPV codes are replaced; the awards linked to an old lot lose the link until theirs are written.
+    Lot.objects.filter(opportunity_id__in=updated_pks).delete()
+    CpvLink.objects.filter(opportunity_id__in=updated_pks).delete()
+    Lot.objects.bulk_create([lot for release in releases for lot in release.lots])
+    CpvLink.objects.bulk_create(
+        [
+            CpvLink(opportunity_id=release.opportunity.pk, cpvcode_id=code)
+            for release in releases
+            for code in release.cpv_codes
+        ]
+    )
+    _write_awards(releases, report)
+    for opportunity in opportunities:
+        opportunity_changed(opportunity.pk)
+
+
+def _write_awards(releases: list[_Release], report: ImportReport) -> None:
+    gone = {award.pk: (release, award) for release in releases for award in release.gone}
+    with_social_value = set(
+        SocialValueCommitment.objects.filter(award_id__in=gone).values_list("award_id", flat=True).distinct()
+    )
+    report.notice(
+        Notice(
+            release.parsed.location,
+            release.parsed.ocid,
+            "awards",
+            award.ocds_award_id,
+            "an award no longer in the release: removed with its social value",
+        )
+        for pk, (release, award) in gone.items()
+        if pk in with_social_value
+    )
+    # Deleted through the ORM: the suppliers' organizations are told by the delete signals.
+    Award.objects.filter(pk__in=list(gone)).delete()
+    prepared = [item for release in releases for item in release.awards]
+    replaced = [item.award for item in prepared if item.award.pk is not None]
+    AwardSupplier.objects.filter(award_id__in=[award.pk for award in replaced]).delete()
+    Award.objects.bulk_update(replaced, AWARD_FIELDS)
+    Award.objects.bulk_create([item.award for item in prepared if item.award.pk is None])
+    suppliers = []
     for item in prepared:
-        save_award(item)
-    return len(prepared)
+        for supplier in item.suppliers:
+            supplier.award = item.award
+            suppliers.append(supplier)
+    AwardSupplier.objects.bulk_create(suppliers)
+    for supplier in suppliers:
+        organization_changed(supplier.organization_id)
 
 
 def _local_date(moment: datetime | None) -> date | None:
@@ -312,7 +634,7 @@ def _published_on(parsed: ParsedRelease) -> date | None:
 def _basis_on(bases: dict[str, LegalBasis], codes: tuple[str, ...], day: date) -> LegalBasis | None:
     for code in codes:
         basis = bases.get(code)
-        if basis is not None and basis.valid_from <= day and (basis.valid_to is None or day <= basis.valid_to):
+        if basis is not None and basis.is_valid_on(day):
             return basis
     return None
 
@@ -325,25 +647,3 @@ def _status(parsed: ParsedRelease) -> str:
     if parsed.deadline is not None and parsed.deadline < timezone.now():
         return Opportunity.Status.CLOSED
     return Opportunity.Status.OPEN
-
-
-def _buyer(parsed: ParsedRelease, location: str, report: ImportReport) -> Buyer:
-    """The buyer with the release's codice fiscale, created when new; without a valid code, one by name."""
-    party = parsed.buyer
-    name = (party.name if party else "").strip()[:300] or "Stazione appaltante senza nome"
-    code = (party.codice_fiscale or "").strip().upper() if party else ""
-    if code:
-        try:
-            validate_codice_fiscale(code)
-        except ValidationError:
-            report.notices.append(Notice(location, parsed.ocid, "buyer/identifier", code, "invalid codice fiscale"))
-            code = ""
-    if code:
-        buyer, created = Buyer.objects.get_or_create(codice_fiscale=code, defaults={"name": name})
-    else:
-        buyer = Buyer.objects.filter(codice_fiscale__isnull=True, name=name).first()
-        created = buyer is None
-        if buyer is None:
-            buyer = Buyer.objects.create(name=name)
-    report.buyers_created += int(created)
-    return buyer

@@ -47,12 +47,24 @@ def test_the_real_anac_sample_imports_with_its_malformed_dates_reported(ready):
     assert Opportunity.objects.filter(cpv_codes__isnull=False).distinct().count() == 12
 
 
-def test_importing_again_updates_in_place(ready):
+def test_importing_again_changes_nothing_and_says_so(ready):
     import_ocds(ANAC_SAMPLE)
     buyers, opportunities = Buyer.objects.count(), Opportunity.objects.count()
+    stamps = dict(Opportunity.objects.values_list("ocid", "updated_at"))
     again = import_ocds(ANAC_SAMPLE)
-    assert (again.created, again.updated, again.buyers_created) == (0, 12, 0)
+    assert (again.created, again.updated, again.unchanged, again.buyers_created) == (0, 0, 12, 0)
     assert (Buyer.objects.count(), Opportunity.objects.count()) == (buyers, opportunities)
+    assert dict(Opportunity.objects.values_list("ocid", "updated_at")) == stamps
+
+
+def test_a_changed_release_updates_its_opportunity_in_place(ready, tmp_path):
+    import_ocds(ANAC_SAMPLE)
+    releases = sample_releases()
+    releases[3]["tender"]["title"] = "Servizio di pulizia, titolo corretto"
+    pk = Opportunity.objects.get(ocid=releases[3]["ocid"]).pk
+    again = import_ocds(package(tmp_path, releases))
+    assert (again.created, again.updated, again.unchanged) == (0, 1, 11)
+    assert Opportunity.objects.get(pk=pk).title == "Servizio di pulizia, titolo corretto"
 
 
 def test_json_lines_and_gzip_import_too(ready, tmp_path):

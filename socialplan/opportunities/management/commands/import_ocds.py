@@ -68,13 +68,14 @@ class Command(BaseCommand):
     def _report(self, report: ImportReport, *, seconds: float) -> None:
         self.stdout.write(
             f"\n{report.read} releases read in {seconds:.1f} s: {report.created} created, {report.updated} updated, "
-            f"{len(report.refused)} refused, {report.buyers_created} new buyers, {report.awards} awards."
+            f"{report.unchanged} unchanged, {report.refused_releases} refused, {report.buyers_created} new buyers, "
+            f"{report.awards} awards."
         )
         for refusal in report.refused[:SHOWN]:
             self.stdout.write(f"refused: {refusal}")
-        if report.notices:
-            self.stdout.write(f"{len(report.notices)} problems reported (written as read, the raw value kept):")
+        if report.notices_total:
+            self.stdout.write(f"{report.notices_total} problems reported (written as read, the raw value kept):")
             for notice in report.notices[:SHOWN]:
                 self.stdout.write(f"  {notice}")
-            if len(report.notices) > SHOWN:
-                self.stdout.write(f"  ... and {len(report.notices) - SHOWN} more")
+            if report.notices_total > SHOWN:
+                self.stdout.write(f"  ... and {report.notices_total - SHOWN} more")
