@@ -8,19 +8,22 @@ they are written). Then, in this process:
 
 - the organizations' features are built once (printed: the cold start a
   process pays after a change);
-- top-20 for 200 opportunities, each with its eligibility filter run again
-  (the SQL hard filter not kept between opportunities): p50/p95, against the
-  floor, the hard filter's query alone, timed in the same loop; then again
-  with the filter kept (as between requests of one process);
+- top-20 for 200 opportunities, each with its eligibility mask computed again
+  (not kept between opportunities): p50/p95, against the floor, the SQL hard
+  filter's query alone (what a ranking reading the database would pay at
+  least), timed in the same loop; then again with the mask kept (as between
+  requests of one process). Every ranked organization is checked against the
+  SQL filter;
 - an organization's ranked open opportunities (the personal area's list), the
   first one after a change (features of every open opportunity built) and
   the next ones;
-- every open opportunity re-ranked and stored (`store.rematch_all`).
+- every open opportunity re-ranked and stored (`store.rematch_all`), where the
+  issue sets a target (metro; `--rematch` measures it at national too).
 
 Targets (issue 5): top-20 p95 <= 50 ms at metro and <= 500 ms at national;
 the full re-rank <= 60 s on 2 cores at metro. One command:
 
-    .venv/bin/python bench/matching.py [--scale metro] [--database-url URL]
+    .venv/bin/python bench/matching.py [--scale metro] [--database-url URL] [--rematch]
 
 Missing a target prints FAIL but exits 0: the figures are the result.
 """
@@ -87,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", default="metro", help="metro (default) or national")
     parser.add_argument("--database-url", help="a PostgreSQL server URL (default: a fresh SQLite file)")
+    parser.add_argument("--rematch", action="store_true", help="measure the full re-rank at national too")
     args = parser.parse_args(argv)
     if args.scale not in OPPORTUNITIES:
         parser.error(f"unknown scale '{args.scale}'")
@@ -99,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
             import django
 
             django.setup()
-            figures = _measure(scale=args.scale)
+            figures = _measure(scale=args.scale, rematch=args.rematch or REMATCH_TARGET_S[args.scale] is not None)
             figures["database"] = database_version()
     except BenchError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -181,7 +185,7 @@ def _ms(seconds: list[float]) -> dict[str, float]:
     return {"p50": round(statistics.median(ordered) * 1000, 2), "p95": round(p95 * 1000, 2)}
 
 
-def _measure(*, scale: str) -> dict[str, Any]:
+def _measure(*, scale: str, rematch: bool) -> dict[str, Any]:
     from bench.scale import generate
     from socialplan.ecosystem.models import Organization
     from socialplan.matching import engine, features, store
@@ -232,9 +236,11 @@ def _measure(*, scale: str) -> dict[str, Any]:
         engine.rank_opportunities(organization)
         lists.append(time.perf_counter() - started)
 
-    started = time.perf_counter()
-    totals = store.rematch_all()
-    rematch_s = time.perf_counter() - started
+    totals, rematch_s = {"opportunities": 0}, None
+    if rematch:
+        started = time.perf_counter()
+        totals = store.rematch_all()
+        rematch_s = round(time.perf_counter() - started, 1)
     return {
         "organizations": organizations,
         "opportunities": made,
@@ -245,7 +251,7 @@ def _measure(*, scale: str) -> dict[str, Any]:
         "organization_list_cold_s": round(cold_list_s, 2),
         "floor_eligibility_sql_ms": _ms(floor),
         "top20_mean_found": round(ranked / len(sample), 1),
-        "rematch_all_s": round(rematch_s, 1),
+        "rematch_all_s": rematch_s,
         "rematch_opportunities": totals["opportunities"],
         "stored_matches": Match.objects.count(),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
@@ -273,17 +279,20 @@ def _print(result: dict[str, Any], path: Path) -> None:
         f"{verdict(top['p95'] <= result['target_top20_p95_ms'])}"
     )
     kept = result["top20_eligibility_kept_ms"]
-    print(f"  top-20, the eligibility filter kept from the first call: p50 {kept['p50']} ms, p95 {kept['p95']} ms")
+    print(f"  top-20, the eligibility mask kept from the first call: p50 {kept['p50']} ms, p95 {kept['p95']} ms")
     lists = result["organization_list_ms"]
     print(
         f"  an organization's ranked open opportunities: p50 {lists['p50']} ms, p95 {lists['p95']} ms "
         f"(first after a change: {result['organization_list_cold_s']} s)"
     )
     target = result["target_rematch_s"]
-    line = f"  all {result['rematch_opportunities']} open opportunities re-ranked in {result['rematch_all_s']} s"
-    if target:
-        line += f"; target <= {target} s: {verdict(result['rematch_all_s'] <= target)}"
-    print(line)
+    if result["rematch_all_s"] is None:
+        print("  the full re-rank was not measured (no target at this scale; --rematch measures it)")
+    else:
+        line = f"  all {result['rematch_opportunities']} open opportunities re-ranked in {result['rematch_all_s']} s"
+        if target:
+            line += f"; target <= {target} s: {verdict(result['rematch_all_s'] <= target)}"
+        print(line)
     print(f"Written to {path}")
 
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from socialplan.opportunities.models import Opportunity
 
 from .affinity import SHARED_LEVEL, cpv_affinity
-from .engine import _eligible_ids, components_of, cpv_labels, total
+from .engine import components_of, cpv_labels, eligible_ids, total
 from .features import OpportunityFeatures, OrganizationFeatures, opportunity_features, organization_index
 
 COVERS_FROM = SHARED_LEVEL[4]
@@ -97,7 +97,7 @@ def suggest_consortia(opportunity: Opportunity, *, on: date | None = None, limit
     suggestions = Suggestions(needs=needs)
     if len(needs) < 2:
         return suggestions
-    eligible = _eligible_ids(opportunity, on=on, generation=index.generation)
+    eligible = eligible_ids(opportunity, on=on, index=index)
     organizations = index.organizations
     candidates: set[int] = set()
     for need in needs:

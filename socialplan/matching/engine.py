@@ -16,33 +16,37 @@ codes has no CPV affinity to weigh):
 | awards | 0.10 | contracts already won in the same CPV division |
 | reserved | 0.10 | participation is reserved to organizations like it (fewer competitors) |
 
-Ranking an opportunity's organizations reads the candidates from inverted lists
-(CPV and ATECO divisions, words, comuni) and scores each with the same function
-that explains a pair, so the stored scores, the lists and the explanations agree.
-`ALGORITHM` names this version; stored rankings of another version are stale.
+Ranking an opportunity's organizations scores every eligible organization at
+once, from the numpy columns of `features.OrganizationArrays`, with the very
+operations of the functions that score and explain one pair (a test pins them to
+the bit), so the stored scores, the lists and the explanations agree; the
+eligibility mask is the SQL hard filter's conditions applied to the same
+columns (a test pins it to the SQL). `ALGORITHM` names this version; stored
+rankings of another version are stale.
 """
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
 from typing import Any
 
+import numpy as np
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from socialplan.ecosystem.models import CpvCode, LegalForm, Organization
-from socialplan.opportunities.eligibility import Eligibility, eligibility, eligible_organizations
+from socialplan.opportunities.eligibility import Eligibility, conditions, eligibility
 from socialplan.opportunities.models import Lot, Opportunity
 
 from .affinity import LEVEL_NAMES, ateco_affinity, cpv_affinity
 from .features import (
     OpportunityFeatures,
+    OrganizationArrays,
     OrganizationFeatures,
     OrganizationIndex,
     conditions_key,
@@ -70,11 +74,6 @@ W_CAPACITY, W_AWARDS, W_RESERVED = WEIGHTS["capacity"], WEIGHTS["awards"], WEIGH
 VALUE_PER_WORKER = 40_000.0
 # A cosine of 0.5 between two short descriptions is already a close match.
 TEXT_FULL_AT = 0.5
-# Words looked up to find candidates by text: the rarest of the opportunity's, and beyond the rarest
-# one only words found in at most 2% of the organizations (a common word finds everybody and says little).
-TEXT_CANDIDATE_TERMS = 12
-TEXT_RARE_SHARE = 0.02
-TEXT_RARE_MINIMUM = 50
 
 
 @dataclass(frozen=True)
@@ -203,8 +202,8 @@ def score_of(
 ) -> float:
     """The weighted mean over the components that apply (None: does not apply), 0-100, one decimal.
 
-    Written out component by component (the ranking calls it for thousands of candidates); the order of the
-    additions is fixed, so the same components always give the same score to the last bit.
+    The order of the additions is fixed, so the same components always give the same score to the last bit;
+    `best_organizations` adds its columns in this very order.
     """
     weight = points = 0.0
     if cpv is not None:
@@ -342,38 +341,24 @@ def explain(
 
 # --- ranking organizations for an opportunity --------------------------------------------------
 
-_eligible_cache: dict[tuple, frozenset[int]] = {}
+_eligible_cache: dict[tuple, np.ndarray] = {}
 
 
-def _eligible_ids(opportunity: Opportunity, *, on: date, generation: int) -> frozenset[int]:
-    """The ids of the organizations that may answer: the SQL filter, kept per set of conditions."""
-    key = (generation, conditions_key(opportunity, on=on)[1:])
+def eligible_rows(opportunity: Opportunity, *, on: date, index: OrganizationIndex) -> np.ndarray:
+    """The mask of the organizations that may answer, by the very conditions of the SQL filter
+    (`eligible_organizations`) applied to the kept columns; kept per set of conditions."""
+    key = (index.build, conditions_key(opportunity, on=on)[1:])
     found = _eligible_cache.get(key)
     if found is None:
         if len(_eligible_cache) > 64:
             _eligible_cache.clear()
-        found = frozenset(eligible_organizations(opportunity, on=on).values_list("id", flat=True))
-        _eligible_cache[key] = found
+        found = _eligible_cache[key] = index.arrays.eligible(conditions(opportunity, on=on))
     return found
 
 
-def _candidates(features: OpportunityFeatures, index: OrganizationIndex) -> set[int]:
-    """Organizations with some affinity: same CPV division (by capability or ATECO activity), a rare word
-    of the opportunity's in their description, or (without CPV codes) a comune of the opportunity."""
-    found: set[int] = set()
-    for division in features.divisions:
-        found |= index.by_cpv_division.get(division, set())
-        found |= index.by_ateco_division.get(division, set())
-    common = max(TEXT_RARE_SHARE * len(index.organizations), TEXT_RARE_MINIMUM)
-    postings = sorted((index.by_stem.get(stem, set()) for stem in features.vector), key=len)
-    for position, posting in enumerate(postings[:TEXT_CANDIDATE_TERMS]):
-        if position and len(posting) > common:
-            break
-        found |= posting
-    if not features.cpv:
-        for comune in features.comuni:
-            found |= index.by_comune.get(comune, set())
-    return found
+def eligible_ids(opportunity: Opportunity, *, on: date, index: OrganizationIndex) -> frozenset[int]:
+    """The ids of the organizations that may answer."""
+    return frozenset(index.arrays.ids[eligible_rows(opportunity, on=on, index=index)].tolist())
 
 
 def prefetched(queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
@@ -401,23 +386,19 @@ def rank_organizations(
     on = on or timezone.localdate()
     index = organization_index()
     features = opportunity_features(opportunity, index)
-    eligible = _eligible_ids(opportunity, on=on, generation=index.generation)
-    candidates = _candidates(features, index) & eligible
-    if len(candidates) < limit:
-        # Too few with an affinity: the eligible ones of the territory, then any, complete the list.
-        for comune in features.comuni:
-            candidates |= index.by_comune.get(comune, set()) & eligible
-        if len(candidates) < limit:
-            candidates |= set(sorted(eligible - candidates)[: limit * 5])
-    best = _best(features, candidates, index, limit=limit)
+    best = best_organizations(features, eligible_rows(opportunity, on=on, index=index), index.arrays, limit=limit)
     organizations = index.organizations
-    labels = cpv_labels([*features.cpv, *(code for _, pk, _ in best for code in organizations[-pk].cpv)])
+    labels = (
+        cpv_labels([*features.cpv, *(code for pk, _, _ in best for code in organizations[pk].cpv)])
+        if explain_reasons
+        else {}
+    )
     result = []
-    for score, negative_pk, components in best:
-        organization = organizations[-negative_pk]
+    for pk, score, components in best:
+        organization = organizations[pk]
         result.append(
             Match(
-                organization_id=organization.id,
+                organization_id=pk,
                 opportunity_id=opportunity.id,
                 score=score,
                 components=components,
@@ -429,132 +410,113 @@ def rank_organizations(
     return result
 
 
-def _cpv_scores(features: OpportunityFeatures, index: OrganizationIndex) -> dict[int, float]:
-    """Organization id -> CPV component, for those with a capability in the divisions wanted."""
-    if not features.cpv:
-        return {}
-    codes = [code for code in index.by_cpv_code if code[:2] in features.divisions]
-    per_wanted = []
-    for wanted in features.cpv:
-        best: dict[int, float] = {}
-        for code in codes:
-            affinity = cpv_affinity(wanted, code)[0]
-            if affinity:
-                for pk in index.by_cpv_code[code]:
-                    if best.get(pk, 0.0) < affinity:
-                        best[pk] = affinity
-        per_wanted.append(best)
-    found = set().union(*per_wanted)
-    return {pk: combine_cpv([best.get(pk, 0.0) for best in per_wanted]) for pk in found}
+def _best_affinity(pairs: Iterable[tuple[float, Any]], rows_of: Any, size: int) -> np.ndarray:
+    """Per organization, the highest affinity of the keys it holds (0 for none): `pairs` are (affinity, key)."""
+    best = np.zeros(size)
+    for affinity, key in sorted(pairs, key=itemgetter(0)):
+        best[rows_of(key)] = affinity  # ascending: a higher affinity overwrites a lower one
+    return best
 
 
-def _ateco_scores(features: OpportunityFeatures, index: OrganizationIndex) -> dict[int, float]:
-    """Organization id -> ATECO component, for those with an activity that supplies a code wanted."""
-    result: dict[int, float] = {}
-    if not features.cpv:
-        return result
-    for division, members in index.by_activity_division.items():
-        affinity = max(ateco_affinity(wanted, division)[0] for wanted in features.cpv)
-        if affinity:
-            for pk in members:
-                if result.get(pk, 0.0) < affinity:
-                    result[pk] = affinity
-    return result
-
-
-def _best(
-    features: OpportunityFeatures, candidates: set[int], index: OrganizationIndex, *, limit: int
-) -> list[tuple[float, int, dict[str, float | None]]]:
-    """The `limit` best candidates as (score, -id, components), best first, ties to the older organization.
-
-    The CPV affinity weighs most and is computed for all candidates at once from the inverted lists;
-    candidates are then scored in decreasing affinity until one, with every other component at its
-    best, could no longer enter the best `limit`. The scores are `total(components_of(...))`, exactly.
-    """
-    organizations = index.organizations
-    text_applies = bool(features.vector)
-    cpv_of = _cpv_scores(features, index)
-    ateco_of = _ateco_scores(features, index)
-    in_comuni: set[int] = set()
-    for comune in features.comuni:
-        in_comuni |= index.by_comune.get(comune, set())
-    territories = features.territories
-    value = float(features.value) if features.value else 0.0
-    has_cpv, local, whole_area = bool(features.cpv), bool(features.comuni), features.whole_area
-    reserved = 1.0 if features.restricted else 0.0
-    fixed = WEIGHTS["reserved"] * reserved
-    opportunity_vector = list(features.vector.items())
-    words = frozenset(features.vector)
-    weight = sum(
-        WEIGHTS[name]
-        for name, applies in (
-            ("cpv", has_cpv),
-            ("ateco", has_cpv),
-            ("text", text_applies),
-            ("territory", local or whole_area),
-            ("capacity", bool(value)),
-            ("awards", True),
-            ("reserved", True),
-        )
-        if applies
-    )
-    # The most the text can add for this opportunity: each of its words at the highest weight any
-    # organization gives that word.
-    text_bound = (
-        W_TEXT
-        * min(
-            1.0, sum(weight_ * index.max_weight.get(stem, 0.0) for stem, weight_ in opportunity_vector) / TEXT_FULL_AT
-        )
-        if text_applies
-        else 0.0
-    )
-    rows = []
-    # The components of `components_of`, written out for speed; a test pins their agreement.
-    for pk in candidates:
-        organization = organizations.get(pk)
-        if organization is None:
-            continue
-        cpv = cpv_of.get(pk, 0.0) if has_cpv else None
-        ateco = ateco_of.get(pk, 0.0) if has_cpv else None
-        if local:
-            territory: float | None = (
-                1.0 if pk in in_comuni else (0.4 if organization.territories & territories else 0.0)
+def component_columns(
+    features: OpportunityFeatures, arrays: OrganizationArrays
+) -> dict[str, np.ndarray | float | None]:
+    """Every component for every organization at once (a column, or one value for all, or None when it does not
+    apply), with the very operations, in the same order, as the functions of one pair: the same bits."""
+    size = len(arrays.ids)
+    columns: dict[str, np.ndarray | float | None] = dict.fromkeys(COMPONENTS)
+    if features.cpv:
+        per_wanted = [
+            _best_affinity(
+                (
+                    (cpv_affinity(wanted, code)[0], code)
+                    for code in arrays.cpv_codes_by_division.get(wanted[:2], ())
+                    if cpv_affinity(wanted, code)[0]
+                ),
+                arrays.cpv.rows_of,
+                size,
             )
-        elif whole_area:
-            near = not territories or organization.territories & territories
-            territory = 1.0 if organization.comuni and near else 0.0
-        else:
-            territory = None
-        if value:
-            workforce = organization.workforce
-            capacity: float | None = 0.3 if workforce is None else min(1.0, workforce * VALUE_PER_WORKER / value)
-        else:
-            capacity = None
-        awards = awards_component(organization, features) if organization.awards_by_division else 0.0
-        partial = (
-            W_CPV * (cpv or 0.0)
-            + W_ATECO * (ateco or 0.0)
-            + W_TERRITORY * (territory or 0.0)
-            + W_CAPACITY * (capacity or 0.0)
-            + W_AWARDS * awards
-            + fixed
+            for wanted in features.cpv
+        ]
+        highest, added = per_wanted[0].copy(), per_wanted[0].copy()
+        for best in per_wanted[1:]:
+            np.maximum(highest, best, out=highest)
+            added += best
+        columns["cpv"] = highest * 0.6 + (added / len(per_wanted)) * 0.4
+        activities = (
+            (max(ateco_affinity(wanted, division)[0] for wanted in features.cpv), division)
+            for division in arrays.activity_division
         )
-        rows.append((partial, pk, organization, cpv, ateco, territory, capacity, awards))
-    # Best partial first; the text is added only while a candidate could still enter the best `limit`.
-    rows.sort(key=itemgetter(0), reverse=True)
-    heap: list[tuple[float, int, tuple]] = []
-    for partial, pk, organization, cpv, ateco, territory, capacity, awards in rows:
-        if len(heap) == limit and round(100 * (partial + text_bound) / weight + 1e-6, 1) < heap[0][0]:
-            break
-        text = text_score(organization.vector, opportunity_vector, words) if text_applies else None
-        values = (cpv, ateco, text, territory, capacity, awards, reserved)
-        entry = (score_of(*values), -pk, values)
-        if len(heap) < limit:
-            heapq.heappush(heap, entry)
-        elif entry[:2] > heap[0][:2]:
-            heapq.heapreplace(heap, entry)
-    best = sorted(heap, key=lambda item: (item[0], item[1]), reverse=True)
-    return [(score, negative_pk, dict(zip(COMPONENTS, values, strict=True))) for score, negative_pk, values in best]
+        columns["ateco"] = _best_affinity(
+            ((affinity, division) for affinity, division in activities if affinity),
+            arrays.activity_division.rows_of,
+            size,
+        )
+    if features.vector:
+        shared = np.zeros(size)
+        for stem, weight in features.vector.items():
+            rows = arrays.text.rows_of(stem)
+            shared[rows] += weight * arrays.text.values_of(stem)
+        columns["text"] = np.minimum(1.0, shared / TEXT_FULL_AT)
+    if features.comuni:
+        near = np.where(arrays.territory.any_of(features.territories, size), 0.4, 0.0)
+        columns["territory"] = np.where(arrays.comune.any_of(features.comuni, size), 1.0, near)
+    elif features.whole_area:
+        near = arrays.territory.any_of(features.territories, size) if features.territories else True
+        columns["territory"] = np.where(arrays.has_comuni & near, 1.0, 0.0)
+    if features.value:
+        value = float(features.value)
+        with np.errstate(invalid="ignore"):
+            columns["capacity"] = np.where(
+                np.isnan(arrays.workforce), 0.3, np.minimum(1.0, arrays.workforce * VALUE_PER_WORKER / value)
+            )
+    same = np.zeros(size)
+    for division in features.divisions:
+        same[arrays.awards.rows_of(division)] += arrays.awards.values_of(division)
+    columns["awards"] = np.where(arrays.has_awards, np.where(same > 0, np.minimum(1.0, 0.4 + 0.2 * same), 0.2), 0.0)
+    columns["reserved"] = 1.0 if features.restricted else 0.0
+    return columns
+
+
+def best_organizations(
+    features: OpportunityFeatures, eligible: np.ndarray, arrays: OrganizationArrays, *, limit: int
+) -> list[tuple[int, float, dict[str, float | None]]]:
+    """The `limit` best eligible organizations as (id, score, components), best first, ties to the older one.
+
+    Every eligible organization is scored at once. The weighted sum is added in `score_of`'s order, so it
+    is the same float; only its rounding to one decimal differs in numpy (halves), so the best by numpy's
+    rounding, with a margin of two tenths, are rounded again as `score_of` does before the final order.
+    """
+    columns = component_columns(features, arrays)
+    weight = 0.0
+    points: Any = 0.0
+    for name, column in columns.items():
+        if column is not None:
+            weight += WEIGHTS[name]
+            points = points + WEIGHTS[name] * column
+    rows = np.flatnonzero(eligible)
+    if not rows.size or not weight:
+        return []
+    raw = (100 * points / weight)[rows]
+    if rows.size > limit:
+        rounded = np.round(raw, 1)
+        kth = np.partition(rounded, rows.size - limit)[rows.size - limit]
+        kept = rounded >= kth - 0.2 - 1e-9
+        rows, raw = rows[kept], raw[kept]
+    scores = [round(value, 1) for value in raw.tolist()]
+    ids = arrays.ids[rows].tolist()
+    order = sorted(range(len(rows)), key=lambda position: (-scores[position], ids[position]))[:limit]
+    return [
+        (
+            ids[position],
+            scores[position],
+            {
+                name: None if column is None else float(column if np.isscalar(column) else column[rows[position]])
+                for name, column in columns.items()
+            },
+        )
+        for position in order
+    ]
 
 
 # --- ranking opportunities for an organization -------------------------------------------------

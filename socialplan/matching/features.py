@@ -1,21 +1,26 @@
 """What the matcher knows of organizations and opportunities, read once and kept in memory.
 
 The organizations' features (capabilities, activities, comuni, workforce, past
-awards, description vectors) and the inverted lists that find candidates are
-built in a handful of streamed queries and kept per process until the
-organizations' generation moves (`generations`): every change to an
-organization, its activities, comuni or capabilities, or to an award, moves it.
+awards, description vectors) are built in a handful of streamed queries and kept
+per process until the organizations' generation moves (`generations`): every
+change to an organization, its activities, comuni or capabilities, or to an
+award, moves it. Beside the per-organization features, the same facts are kept
+as numpy columns (`OrganizationArrays`), one row per organization: ranking an
+opportunity's organizations scores every eligible one at once from them.
 """
 
 from __future__ import annotations
 
 import threading
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from itertools import count
 
+import numpy as np
 from django.db.models import Q
 
 from socialplan.ecosystem.models import AtecoActivity, CpvCode, Organization
@@ -23,10 +28,11 @@ from socialplan.opportunities.models import Opportunity
 from socialplan.territory.models import Comune
 
 from . import generations
-from .affinity import ateco_cpv_table, ateco_division, cpv_prefix
+from .affinity import ateco_division, cpv_prefix
 from .text import Vocabulary, stems
 
 CHUNK = 5000
+_builds = count(1)
 
 
 @dataclass(slots=True)
@@ -71,19 +77,108 @@ class OpportunityFeatures:
         return {code[:2] for code in self.cpv}
 
 
+class Columns:
+    """Rows (organizations) per key (a CPV code, a stem, a comune...), with a value each if given: a sparse column
+    store.
+
+    Built once from (row, key, value) triples; a key's rows are a slice of one array, in ascending row order.
+    """
+
+    def __init__(self, rows: array, keys: list[Hashable], values: array | None = None) -> None:
+        self.positions = {key: position for position, key in enumerate(dict.fromkeys(keys))}
+        columns = np.fromiter((self.positions[key] for key in keys), dtype=np.int64, count=len(keys))
+        found = np.asarray(rows, dtype=np.int64)
+        order = np.lexsort((found, columns))
+        self.rows = found[order]
+        self.values = np.asarray(values, dtype=np.float64)[order] if values is not None else None
+        self.starts = np.zeros(len(self.positions) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(columns, minlength=len(self.positions)), out=self.starts[1:])
+
+    def __iter__(self) -> Iterator[Hashable]:
+        return iter(self.positions)
+
+    def _slice(self, key: Hashable) -> slice:
+        position = self.positions.get(key)
+        if position is None:
+            return slice(0, 0)
+        return slice(self.starts[position], self.starts[position + 1])
+
+    def rows_of(self, key: Hashable) -> np.ndarray:
+        return self.rows[self._slice(key)]
+
+    def values_of(self, key: Hashable) -> np.ndarray:
+        assert self.values is not None
+        return self.values[self._slice(key)]
+
+    def any_of(self, keys: Iterable[Hashable], size: int) -> np.ndarray:
+        """A mask of the rows found under any of the keys."""
+        mask = np.zeros(size, dtype=bool)
+        for key in keys:
+            mask[self.rows_of(key)] = True
+        return mask
+
+
+class Codes:
+    """A text column (legal form, RUNTS section) as small integers, to test membership in a set at once."""
+
+    def __init__(self, values: list[str]) -> None:
+        self.names = sorted(set(values))
+        position = {name: number for number, name in enumerate(self.names)}
+        self.codes = np.fromiter((position[value] for value in values), dtype=np.int16, count=len(values))
+
+    def isin(self, allowed: Iterable[str]) -> np.ndarray:
+        wanted = set(allowed)
+        return np.array([name in wanted for name in self.names], dtype=bool)[self.codes]
+
+
+# Stands for "not registered in RUNTS": later than any day a rule asks for.
+NEVER = np.iinfo(np.int64).max
+
+
+@dataclass
+class OrganizationArrays:
+    """Every organization's features as columns, row i being the organization `ids[i]` (ids ascending)."""
+
+    ids: np.ndarray
+    legal_form: Codes
+    runts_section: Codes
+    disadvantaged_share: np.ndarray  # NaN: not declared
+    runts_registered_on: np.ndarray  # proleptic ordinal, NEVER: not registered
+    workforce: np.ndarray  # NaN: not declared
+    has_comuni: np.ndarray
+    has_awards: np.ndarray
+    cpv: Columns  # CPV code -> organizations with that capability
+    cpv_codes_by_division: dict[str, list[str]]
+    activity_division: Columns  # ATECO division -> organizations with an activity there
+    comune: Columns  # comune id -> organizations seated in or serving it
+    territory: Columns  # territory id -> organizations working there
+    awards: Columns  # CPV division -> organizations, with the awards won there
+    text: Columns  # stem -> organizations, with its weight in their description
+
+    def eligible(self, rules: Iterable) -> np.ndarray:
+        """The mask of the organizations meeting every rule (`opportunities.eligibility.Conditions`), as the SQL
+        filter `eligibility_filter` reads them: a condition on a value not declared is not met."""
+        mask = np.ones(len(self.ids), dtype=bool)
+        for rule in rules:
+            if rule.legal_forms is not None:
+                mask &= self.legal_form.isin(rule.legal_forms)
+            if rule.runts_sections is not None:
+                mask &= self.runts_section.isin(rule.runts_sections)
+            if rule.min_disadvantaged_share is not None:
+                mask &= self.disadvantaged_share >= float(rule.min_disadvantaged_share)
+            if rule.registered_by is not None:
+                mask &= self.runts_registered_on <= rule.registered_by.toordinal()
+        return mask
+
+
 @dataclass
 class OrganizationIndex:
     generation: int
+    build: int  # a number of its own: what is derived from one index is not mistaken for another's
     vocabulary: Vocabulary
     organizations: dict[int, OrganizationFeatures]
     by_cpv_division: dict[str, set[int]]
-    by_cpv_code: dict[str, set[int]]
-    by_ateco_division: dict[str, set[int]]
-    by_activity_division: dict[str, set[int]]
-    by_stem: dict[str, set[int]]
-    max_weight: dict[str, float]
-    by_comune: dict[int, set[int]]
-    by_territory: dict[int, set[int]]
+    arrays: OrganizationArrays
     comune_names: dict[int, str]
     comune_territory: dict[int, int]
 
@@ -118,9 +213,26 @@ def build_index(generation: int) -> OrganizationIndex:
     vocabulary = Vocabulary()
     organizations: dict[int, OrganizationFeatures] = {}
     stemmed: dict[int, list[str]] = {}
-    rows = Organization.objects.values("id", "legal_name", "legal_form", "description", "seat_comune_id", "workforce")
+    eligibility: dict[int, tuple] = {}
+    rows = Organization.objects.values(
+        "id",
+        "legal_name",
+        "legal_form",
+        "description",
+        "seat_comune_id",
+        "workforce",
+        "runts_section",
+        "disadvantaged_share",
+        "runts_registered_on",
+    )
     for row in rows.iterator(chunk_size=CHUNK):
         pk = row["id"]
+        eligibility[pk] = (
+            row["legal_form"],
+            row["runts_section"],
+            row["disadvantaged_share"],
+            row["runts_registered_on"],
+        )
         codes = tuple(capabilities.get(pk, ()))
         ateco = tuple(code for code, _ in activities.get(pk, ()))
         labels = [cpv_labels.get(code, "") for code in codes] + [title for _, title in activities.get(pk, ())]
@@ -142,45 +254,82 @@ def build_index(generation: int) -> OrganizationIndex:
         )
 
     by_cpv: dict[str, set[int]] = defaultdict(set)
-    by_code: dict[str, set[int]] = defaultdict(set)
-    by_ateco: dict[str, set[int]] = defaultdict(set)
-    by_activity: dict[str, set[int]] = defaultdict(set)
-    by_stem: dict[str, set[int]] = defaultdict(set)
-    max_weight: dict[str, float] = {}
-    by_comune: dict[int, set[int]] = defaultdict(set)
-    by_territory: dict[int, set[int]] = defaultdict(set)
-    table = ateco_cpv_table()
     for pk, features in organizations.items():
         features.vector = vocabulary.vector(stemmed.pop(pk))
         for code in features.cpv:
             by_cpv[code[:2]].add(pk)
-            by_code[code].add(pk)
-        for code in features.ateco:
-            by_activity[ateco_division(code)].add(pk)
-            for prefix in table.get(ateco_division(code), ()):
-                by_ateco[prefix[:2]].add(pk)
-        for stem, weight in features.vector.items():
-            by_stem[stem].add(pk)
-            if weight > max_weight.get(stem, 0.0):
-                max_weight[stem] = weight
-        for comune in features.comuni:
-            by_comune[comune].add(pk)
-        for territory in features.territories:
-            by_territory[territory].add(pk)
     return OrganizationIndex(
         generation=generation,
+        build=next(_builds),
         vocabulary=vocabulary,
         organizations=organizations,
         by_cpv_division=dict(by_cpv),
-        by_cpv_code=dict(by_code),
-        by_ateco_division=dict(by_ateco),
-        by_activity_division=dict(by_activity),
-        by_stem=dict(by_stem),
-        max_weight=max_weight,
-        by_comune=dict(by_comune),
-        by_territory=dict(by_territory),
+        arrays=build_arrays(organizations, eligibility),
         comune_names=comune_names,
         comune_territory=comuni,
+    )
+
+
+def build_arrays(organizations: dict[int, OrganizationFeatures], eligibility: dict[int, tuple]) -> OrganizationArrays:
+    """The organizations' features as columns, in ascending id (the ranking's tie-break: the older first)."""
+    ids = sorted(organizations)
+    triples: dict[str, tuple[array, list, array]] = {
+        name: (array("q"), [], array("d")) for name in ("cpv", "activity", "comune", "territory", "awards", "text")
+    }
+
+    def add(name: str, row: int, keys: Iterable[Hashable], values: Iterable[float] | None = None) -> None:
+        rows, found, weights = triples[name]
+        before = len(found)
+        found.extend(keys)
+        rows.extend([row] * (len(found) - before))
+        if values is not None:
+            weights.extend(values)
+
+    workforce = np.full(len(ids), np.nan)
+    share = np.full(len(ids), np.nan)
+    registered = np.full(len(ids), NEVER, dtype=np.int64)
+    has_comuni = np.zeros(len(ids), dtype=bool)
+    has_awards = np.zeros(len(ids), dtype=bool)
+    for row, pk in enumerate(ids):
+        features = organizations[pk]
+        _form, _section, declared_share, registered_on = eligibility[pk]
+        if features.workforce is not None:
+            workforce[row] = features.workforce
+        if declared_share is not None:
+            share[row] = float(declared_share)
+        if registered_on is not None:
+            registered[row] = registered_on.toordinal()
+        has_comuni[row] = bool(features.comuni)
+        has_awards[row] = bool(features.awards_by_division)
+        add("cpv", row, set(features.cpv))
+        add("activity", row, {ateco_division(code) for code in features.ateco})
+        add("comune", row, features.comuni)
+        add("territory", row, features.territories)
+        add("awards", row, features.awards_by_division.keys(), features.awards_by_division.values())
+        add("text", row, features.vector.keys(), features.vector.values())
+    columns = {
+        name: Columns(rows, keys, weights if name in ("awards", "text") else None)
+        for name, (rows, keys, weights) in triples.items()
+    }
+    by_division: dict[str, list[str]] = defaultdict(list)
+    for code in columns["cpv"]:
+        by_division[str(code)[:2]].append(str(code))
+    return OrganizationArrays(
+        ids=np.array(ids, dtype=np.int64),
+        legal_form=Codes([eligibility[pk][0] or "" for pk in ids]),
+        runts_section=Codes([eligibility[pk][1] or "" for pk in ids]),
+        disadvantaged_share=share,
+        runts_registered_on=registered,
+        workforce=workforce,
+        has_comuni=has_comuni,
+        has_awards=has_awards,
+        cpv=columns["cpv"],
+        cpv_codes_by_division=dict(by_division),
+        activity_division=columns["activity"],
+        comune=columns["comune"],
+        territory=columns["territory"],
+        awards=columns["awards"],
+        text=columns["text"],
     )
 
 
