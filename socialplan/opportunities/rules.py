@@ -1,11 +1,12 @@
 """Who may change the registry in the back office.
 
 Legal bases and their value caps are the law as data: only the plan office
-(platform admins and plan editors) reads and changes them. Buyers,
-opportunities, their lots and documents are kept by the plan office too until
-buyers publish their own (a later step of the opportunities work); so are
-awards, the social value measures and proxies, and the commitments and
-deliveries of social value.
+(platform admins and plan editors) reads and changes them. In the back office,
+buyers, opportunities, their lots and documents, awards, the social value
+measures and proxies, commitments and deliveries are the plan office's too.
+Buyers' members publish their own opportunities and state commitments, and
+suppliers' members report delivery, in the buyers' area (socialplan/buyers,
+with its own rules).
 """
 
 import rules
