@@ -12,13 +12,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from socialplan.core.pages import page_of, require_perm
 from socialplan.opportunities.models import Buyer, Opportunity
 
 from . import selectors
@@ -45,17 +44,7 @@ from .services import (
     state_commitment,
 )
 
-PAGE_SIZE = 20
 MANAGE = "buyers.manage_buyer_opportunities"
-
-
-def _page(request: HttpRequest, items: QuerySet[Any]) -> Page:
-    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("pagina"))
-
-
-def _allow(request: HttpRequest, perm: str, obj: Any = None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied(perm)
 
 
 @login_required
@@ -63,7 +52,7 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     may_decide = user.has_perm("buyers.decide_buyer_membership")
     context = {
-        "memberships": _page(request, selectors.memberships_of(user=user)),
+        "memberships": page_of(request, selectors.memberships_of(user=user)),
         "requests_to_decide": selectors.pending_requests().count() if may_decide else None,
         "supplies": selectors.awards_supplied_for(user=user).exists(),
     }
@@ -73,7 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def ask(request: HttpRequest) -> HttpResponse:
     """Ask to act for a buyer, found by codice fiscale; a buyer not yet registered is proposed."""
-    _allow(request, "buyers.ask_to_act_for_buyer")
+    require_perm(request, "buyers.ask_to_act_for_buyer")
     form = BuyerRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -100,15 +89,15 @@ def ask(request: HttpRequest) -> HttpResponse:
 @login_required
 def requests_queue(request: HttpRequest) -> HttpResponse:
     """The plan office's queue of requests to act for a buyer or to register one."""
-    _allow(request, "buyers.decide_buyer_membership")
-    return render(request, "buyers/requests.html", {"requests": _page(request, selectors.pending_requests())})
+    require_perm(request, "buyers.decide_buyer_membership")
+    return render(request, "buyers/requests.html", {"requests": page_of(request, selectors.pending_requests())})
 
 
 @login_required
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(BuyerMembership.objects.select_related("user", "buyer"), pk=pk)
-    _allow(request, "buyers.decide_buyer_membership", membership)
+    require_perm(request, "buyers.decide_buyer_membership", membership)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose to approve or reject the request."))
@@ -133,11 +122,11 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 def buyer_area(request: HttpRequest, pk: int) -> HttpResponse:
     """A buyer's opportunities with their status and matches, its drafts, and the social value of its contracts."""
     buyer = get_object_or_404(Buyer, pk=pk)
-    _allow(request, MANAGE, buyer)
+    require_perm(request, MANAGE, buyer)
     awards = selectors.awards_of_buyer(buyer=buyer)
     context = {
         "buyer": buyer,
-        "opportunities": _page(request, selectors.opportunities_of(buyer=buyer)),
+        "opportunities": page_of(request, selectors.opportunities_of(buyer=buyer)),
         "drafts": selectors.drafts_of(buyer=buyer),
         "awards": awards,
         "figures": selectors.figures_per_award(awards),
@@ -185,7 +174,7 @@ def _render_form(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
 @login_required
 def new_opportunity(request: HttpRequest, pk: int) -> HttpResponse:
     buyer = get_object_or_404(Buyer, pk=pk)
-    _allow(request, MANAGE, buyer)
+    require_perm(request, MANAGE, buyer)
     form = OpportunityForm(request.POST or None)
     if request.method == "POST":
         response = _opportunity_form(request, buyer=buyer, form=form)
@@ -197,7 +186,7 @@ def new_opportunity(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def edit_draft(request: HttpRequest, pk: int) -> HttpResponse:
     draft = get_object_or_404(OpportunityDraft.objects.select_related("buyer"), pk=pk, opportunity__isnull=True)
-    _allow(request, MANAGE, draft)
+    require_perm(request, MANAGE, draft)
     form = OpportunityForm(request.POST or None, initial=draft_initial(draft.data))
     if request.method == "POST":
         response = _opportunity_form(request, buyer=draft.buyer, form=form, draft=draft)
@@ -209,7 +198,7 @@ def edit_draft(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def edit_published(request: HttpRequest, pk: int) -> HttpResponse:
     opportunity: Opportunity = get_object_or_404(Opportunity.objects.select_related("buyer"), pk=pk)
-    _allow(request, MANAGE, opportunity)
+    require_perm(request, MANAGE, opportunity)
     if opportunity.source != Opportunity.Source.MANUAL:
         raise PermissionDenied("imported")
     form = OpportunityForm(request.POST or None, initial=opportunity_initial(opportunity))
@@ -228,7 +217,7 @@ def edit_published(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def close(request: HttpRequest, pk: int) -> HttpResponse:
     opportunity = get_object_or_404(Opportunity, pk=pk)
-    _allow(request, MANAGE, opportunity)
+    require_perm(request, MANAGE, opportunity)
     try:
         close_opportunity(user=request.user, opportunity=opportunity)
     except ValidationError as error:
@@ -244,7 +233,7 @@ def award(request: HttpRequest, pk: int) -> HttpResponse:
     found = selectors.award_page(pk=pk)
     if found is None:
         raise Http404
-    _allow(request, "buyers.commit_social_value", found)
+    require_perm(request, "buyers.commit_social_value", found)
     form = CommitmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -268,7 +257,7 @@ def supplier_area(request: HttpRequest) -> HttpResponse:
     """The contracts won by the user's organizations, with committed against delivered social value."""
     awards = selectors.awards_supplied_for(user=request.user)
     context = {
-        "awards": _page(request, awards),
+        "awards": page_of(request, awards),
         "figures": selectors.figures_per_award(awards),
         "total": selectors.figures_in_all(awards),
     }
@@ -281,7 +270,7 @@ def supplier_award(request: HttpRequest, pk: int) -> HttpResponse:
     found = selectors.award_page(pk=pk)
     if found is None:
         raise Http404
-    _allow(request, "buyers.report_social_value_delivery", found)
+    require_perm(request, "buyers.report_social_value_delivery", found)
     commitments = list(found.commitments.all())
     form = DeliveryForm(request.POST or None, commitments=commitments)
     if request.method == "POST" and form.is_valid():

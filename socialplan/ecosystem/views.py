@@ -6,19 +6,17 @@ shown, then call a selector or a service, which checks it again; errors from a s
 the form. Every write is a POST with CSRF, followed by a redirect and a message.
 """
 
-from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from socialplan.core.pages import page_of, require_perm
 from socialplan.monitoring.reporter_selectors import indicators_reported_by
 from socialplan.plan.selectors import get_public_plan
 
@@ -39,24 +37,13 @@ from .forms import (
 from .models import Membership, Organization, Pledge, ProfileChange
 from .selfservice import decide_membership, request_membership, review_profile_change, update_profile
 
-PAGE_SIZE = 20
-
-
-def _page(request: HttpRequest, items: QuerySet[Any]) -> Page:
-    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("pagina"))
-
-
-def _allow(request: HttpRequest, perm: str, obj: Any = None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied(perm)
-
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     may_review = user.has_perm("ecosystem.review_profile_change")
     context = {
-        "memberships": _page(request, selectors.memberships_of(user=user)),
+        "memberships": page_of(request, selectors.memberships_of(user=user)),
         "requests_to_decide": selectors.membership_requests_for(user=user).count(),
         "may_decide": user.has_perm("ecosystem.decide_membership"),
         "changes_to_review": selectors.pending_profile_changes().count() if may_review else None,
@@ -73,7 +60,7 @@ def join(request: HttpRequest) -> HttpResponse:
     query = ""
     if form.is_valid() and form.cleaned_data["q"]:
         query = form.cleaned_data["q"]
-        results = _page(request, selectors.organizations_matching(query=query, user=request.user))
+        results = page_of(request, selectors.organizations_matching(query=query, user=request.user))
     context = {"form": form, "results": results, "query_string": urlencode({"q": query})}
     return render(request, "ecosystem/join.html", context)
 
@@ -81,7 +68,7 @@ def join(request: HttpRequest) -> HttpResponse:
 @login_required
 def join_organization(request: HttpRequest, pk: int) -> HttpResponse:
     organization = get_object_or_404(Organization, pk=pk)
-    _allow(request, "ecosystem.join_organization", organization)
+    require_perm(request, "ecosystem.join_organization", organization)
     membership = selectors.membership_of(user=request.user, organization=organization)
     form = MembershipRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -103,9 +90,9 @@ def join_organization(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def membership_requests(request: HttpRequest) -> HttpResponse:
     """Requests to join waiting for the user's decision (plan office: all; organization admins: theirs)."""
-    _allow(request, "ecosystem.decide_membership")
+    require_perm(request, "ecosystem.decide_membership")
     context = {
-        "requests": _page(request, selectors.membership_requests_for(user=request.user)),
+        "requests": page_of(request, selectors.membership_requests_for(user=request.user)),
         "roles": Membership.Role.choices,
         "default_role": Membership.Role.MEMBER,
     }
@@ -116,7 +103,7 @@ def membership_requests(request: HttpRequest) -> HttpResponse:
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(Membership.objects.select_related("user", "organization"), pk=pk)
-    _allow(request, "ecosystem.decide_membership", membership)
+    require_perm(request, "ecosystem.decide_membership", membership)
     form = MembershipDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose to approve or reject the request, and a role from the list."))
@@ -138,7 +125,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def edit_profile(request: HttpRequest, pk: int) -> HttpResponse:
     organization = get_object_or_404(Organization, pk=pk)
-    _allow(request, "ecosystem.change_organization_profile", organization)
+    require_perm(request, "ecosystem.change_organization_profile", organization)
     pending = selectors.pending_change_of(organization=organization)
     initial = profile_initial(organization, pending.changes if pending else None)
     form = ProfileForm(request.POST or None, initial=initial)
@@ -176,7 +163,7 @@ def edit_profile(request: HttpRequest, pk: int) -> HttpResponse:
 def pledges(request: HttpRequest, pk: int) -> HttpResponse:
     """An organization's pledges; its administrators (and the plan office) make new ones here."""
     organization = get_object_or_404(Organization, pk=pk)
-    _allow(request, "ecosystem.report_pledge_progress", organization)
+    require_perm(request, "ecosystem.report_pledge_progress", organization)
     may_manage = request.user.has_perm("ecosystem.manage_pledges", organization)
     form = None
     if may_manage:
@@ -203,7 +190,7 @@ def pledges(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("ecosystem:pledge", pk=pledge.pk)
     context = {
         "organization": organization,
-        "pledges": _page(request, selectors.pledges_of(organization=organization)),
+        "pledges": page_of(request, selectors.pledges_of(organization=organization)),
         "form": form,
     }
     return render(request, "ecosystem/pledges.html", context)
@@ -213,7 +200,7 @@ def pledges(request: HttpRequest, pk: int) -> HttpResponse:
 def pledge_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A pledge with its progress reports: members report progress, administrators change its status."""
     pledge = get_object_or_404(Pledge.objects.select_related("organization", "action"), pk=pk)
-    _allow(request, "ecosystem.report_pledge_progress", pledge)
+    require_perm(request, "ecosystem.report_pledge_progress", pledge)
     may_manage = request.user.has_perm("ecosystem.manage_pledges", pledge)
     posted = request.POST.get("form") if request.method == "POST" else None
     progress_form = ProgressForm(request.POST if posted == "progress" else None)
@@ -246,7 +233,7 @@ def pledge_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "pledge": pledge,
         "organization": pledge.organization,
-        "reports": _page(request, selectors.progress_of(pledge=pledge)),
+        "reports": page_of(request, selectors.progress_of(pledge=pledge)),
         # Reports go on active pledges; a report refused because the pledge just changed shows why.
         "progress_form": progress_form if pledge.status == Pledge.Status.ACTIVE or posted == "progress" else None,
         "status_form": status_form if may_manage else None,
@@ -257,9 +244,9 @@ def pledge_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
     """The plan office's queue of profile changes waiting for review."""
-    _allow(request, "ecosystem.review_profile_change")
+    require_perm(request, "ecosystem.review_profile_change")
     return render(
-        request, "ecosystem/review_queue.html", {"changes": _page(request, selectors.pending_profile_changes())}
+        request, "ecosystem/review_queue.html", {"changes": page_of(request, selectors.pending_profile_changes())}
     )
 
 
@@ -268,7 +255,7 @@ def review_change(request: HttpRequest, pk: int) -> HttpResponse:
     change = get_object_or_404(
         ProfileChange.objects.select_related("organization", "proposed_by", "reviewed_by"), pk=pk
     )
-    _allow(request, "ecosystem.review_profile_change", change)
+    require_perm(request, "ecosystem.review_profile_change", change)
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         approve = form.cleaned_data["decision"] == DecisionChoices.APPROVE
