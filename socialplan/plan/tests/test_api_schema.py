@@ -84,8 +84,8 @@ def test_every_operation_declares_the_statuses_it_answers(document: dict[str, An
     }
     # five of the plan, an organization and its pledges, a framework; a plan's versions, a version, a diff;
     # an indicator; an opportunity, a buyer, an opportunity's ranked organizations; a process, its proposals,
-    # a consultation, an opinion conversation
-    assert len(details) == 19
+    # a consultation, an opinion conversation, a survey
+    assert len(details) == 20
     for path in lists:
         # The coverage report, the indicators and the cycles are of a named plan: an unknown name is a 404.
         of_a_plan = ("/api/v1/coverage", "/api/v1/indicators", "/api/v1/cycles")
