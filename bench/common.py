@@ -219,40 +219,42 @@ def client() -> Any:
     return Client(HTTP_HOST=HOST)
 
 
-def get(path: str, *, rendered: bool = False) -> Any:
+def get(path: str, *, rendered: bool = False, cookie: str = "") -> Any:
     """A GET through the whole middleware stack, in this process, as gunicorn's workers would run it.
 
     Each request carries exactly the cookies wrk sends: none, or the session
     cookie. The test client would otherwise keep what responses set (the
     session middleware deletes an unknown session cookie with a Set-Cookie),
     and every later "anonymous" request would carry it and skip the cache.
+    `cookie` is a signed-in participant's (`signed_in_cookie`): the page as they see it, with their forms.
     """
     session = client()
     session.cookies.clear()
-    response = session.get(path, HTTP_COOKIE=RENDER_COOKIE) if rendered else session.get(path)
+    cookie = cookie or (RENDER_COOKIE if rendered else "")
+    response = session.get(path, HTTP_COOKIE=cookie) if cookie else session.get(path)
     if response.status_code != 200:
         raise BenchError(f"GET {path} answered {response.status_code}, not 200: fix the page before measuring it")
     return response
 
 
-def query_count(path: str, *, rendered: bool = False) -> int:
+def query_count(path: str, *, rendered: bool = False, cookie: str = "") -> int:
     """Queries of one request, after a first one has filled the per-process caches (content types, translations)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    get(path, rendered=rendered)
+    get(path, rendered=rendered, cookie=cookie)
     with CaptureQueriesContext(connection) as captured:
-        get(path, rendered=rendered)
+        get(path, rendered=rendered, cookie=cookie)
     return len(captured.captured_queries)
 
 
-def server_time(path: str, *, rendered: bool = False) -> dict[str, float]:
+def server_time(path: str, *, rendered: bool = False, cookie: str = "") -> dict[str, float]:
     """Time in Django alone, one request at a time: what the page costs without HTTP and queueing."""
-    get(path, rendered=rendered)
+    get(path, rendered=rendered, cookie=cookie)
     samples = []
     for _ in range(SERVER_TIME_SAMPLES):
         started = time.perf_counter()
-        get(path, rendered=rendered)
+        get(path, rendered=rendered, cookie=cookie)
         samples.append((time.perf_counter() - started) * 1000)
     return {
         "samples": len(samples),
@@ -278,11 +280,25 @@ def cold_time(path: str) -> dict[str, float]:
     }
 
 
-def print_profile(path: str, *, rendered: bool = False) -> None:
+def signed_in_cookie(user: Any) -> str:
+    """The session cookie of `user`, signed in as the login view would sign them in."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.save()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+
+def print_profile(path: str, *, rendered: bool = False, cookie: str = "") -> None:
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(PROFILE_SAMPLES):
-        get(path, rendered=rendered)
+        get(path, rendered=rendered, cookie=cookie)
     profiler.disable()
     output = io.StringIO()
     stats = pstats.Stats(profiler, stream=output)

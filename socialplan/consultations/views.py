@@ -58,22 +58,31 @@ def _render_page(
     def form_at(key: str, factory: Any) -> Any:
         return form if key == place else factory()
 
-    def attach_reply_forms(nodes: list[selectors.CommentNode]) -> None:
+    # One reply form, under the comment the reader chose to answer (`?rispondi=`), or the one shown back with its
+    # errors; every other comment has a link that opens it. A form under each of a page's comments would be most of
+    # the page's weight and rendering time.
+    replying_to = place.removeprefix("reply-") if place.startswith("reply-") else request.GET.get("rispondi", "")
+
+    def attach_reply_form(nodes: list[selectors.CommentNode]) -> None:
         for node in nodes:
             pk = node.comment.pk
-            node.reply_form = form_at(f"reply-{pk}", lambda pk=pk: CommentForm(auto_id=f"reply-{pk}-%s"))
-            attach_reply_forms(node.replies)
+            if str(pk) == replying_to:
+                node.reply_form = form_at(f"reply-{pk}", lambda pk=pk: CommentForm(auto_id=f"reply-{pk}-%s"))
+            attach_reply_form(node.replies)
 
-    # A reply form under every comment, only for those who may reply (the template shows none to the others).
     replying = consultation.is_open() and request.user.is_authenticated
     for view in page.sections:
         pk = view.section.pk
         view.comment_form = form_at(f"section-{pk}", lambda pk=pk: CommentForm(auto_id=f"section-{pk}-%s"))
         view.annotate_form = form_at(f"annotate-{pk}", lambda pk=pk: AnnotationForm(auto_id=f"annotate-{pk}-%s"))
-        if replying:
-            attach_reply_forms(view.comments)
-    if replying:
-        attach_reply_forms(page.general_comments)
+        if replying and replying_to:
+            attach_reply_form(view.comments)
+    if replying and replying_to:
+        attach_reply_form(page.general_comments)
+    # The reply links keep the page the reader is on (place, page, order).
+    kept = request.GET.copy()
+    kept.pop("rispondi", None)
+    kept["rispondi"] = ""
     context = {
         "consultation": consultation,
         "process": consultation.process,
@@ -86,6 +95,7 @@ def _render_page(
         "answer_form": form_at("answer", lambda: AnswerForm(auto_id="answer-%s", consultation_pk=consultation.pk)),
         "can_moderate": request.user.has_perm("participation.moderate_process", consultation.process),
         "error_place": place,
+        "reply_query": kept.urlencode(),
     }
     return render(request, "consultations/consultation.html", context, status=status)
 

@@ -49,7 +49,9 @@ def discussed(consultation, anna, bruno):
 
 @pytest.mark.parametrize("language", ["it", "en"])
 def test_consultation_pages_are_accessible(live_server, open_page, axe, discussed, anna, language):
-    paths = [url("consultations:detail", discussed.pk, language=language)]
+    detail = url("consultations:detail", discussed.pk, language=language)
+    root = Comment.objects.filter(consultation=discussed, parent=None, hidden_at=None).first()
+    paths = [detail, f"{detail}?rispondi={root.pk}"]  # the second with a reply form open
     paths.append(url("consultations:results", discussed.pk, language=language))
     for path in paths:
         for viewport in (DESKTOP, PHONE):
@@ -58,6 +60,7 @@ def test_consultation_pages_are_accessible(live_server, open_page, axe, discusse
             page.goto(live_server.url + path)
             assert page.evaluate("document.documentElement.lang") == language
             assert page.locator("main h1").count() == 1
+            assert page.locator('input[name="parent"]').count() == ("rispondi=" in path)
             for details in page.locator("main details").all():  # the forms too
                 details.evaluate("element => { element.open = true; }")
             violations = axe(page)

@@ -257,3 +257,27 @@ def test_a_reply_to_a_comment_of_another_consultation_or_a_made_up_id_is_not_fou
         client.post(url("consultations:comment", consultation.pk), {"section": "x", "body": "Ciao"}).status_code == 404
     )
     assert not Comment.objects.exists()
+
+
+def test_a_comment_offers_a_reply_link_that_opens_its_form_on_the_same_page(client, consultation, anna, bruno):
+    first = services.post_comment(consultation=consultation, user=anna, body="Primo.")
+    second = services.post_comment(consultation=consultation, user=anna, body="Secondo.")
+    client.force_login(bruno)
+    page = page_of(client, consultation, ordine="sostenuti")
+    assert 'name="parent"' not in page
+    link = f'href="?ordine=sostenuti&amp;rispondi={first.pk}#rispondi-{first.pk}"'
+    assert link in page
+    opened = page_of(client, consultation, ordine="sostenuti", rispondi=first.pk)
+    assert opened.count('name="parent"') == 1
+    assert f'name="parent" value="{first.pk}"' in opened and f'id="rispondi-{first.pk}"' in opened
+    assert f'rispondi={second.pk}#rispondi-{second.pk}"' in opened
+
+
+def test_a_refused_reply_is_shown_back_under_its_comment_with_the_error(client, consultation, anna, bruno):
+    comment = services.post_comment(consultation=consultation, user=anna, body="Primo.")
+    client.force_login(bruno)
+    response = client.post(url("consultations:comment", consultation.pk), {"parent": comment.pk, "body": " "})
+    page = response.content.decode()
+    assert response.status_code == 400 and Comment.objects.count() == 1
+    form_at = page.index(f'id="rispondi-{comment.pk}"')
+    assert page.index(f'id="commento-{comment.pk}"') < form_at < page.index("Write your comment.", form_at)

@@ -8,6 +8,11 @@ from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from socialplan.participation import notifications
 
@@ -43,3 +48,42 @@ def follow_state(context: template.Context, obj: models.Model | None = None, ele
         "followable": True,
         "next": request.get_full_path() if request is not None else "",
     }
+
+
+@register.simple_tag(takes_context=True)
+def follow_button(context: template.Context, obj: models.Model | None = None, element_key: str = "") -> SafeString:
+    """The follow (or unfollow) form of `obj` for a signed-in reader, a sign-in link for a visitor, nothing for what
+    cannot be followed.
+
+    Written here rather than in a template: a consultation page shows one under each of its comments, and an
+    include per comment would be a good part of the page's rendering time.
+    """
+    state = follow_state(context, obj, element_key)
+    if not state["followable"]:
+        return SafeString("")
+    request: HttpRequest | None = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        next_path = request.get_full_path() if request is not None else ""
+        return format_html(
+            '<a class="small" href="{}?{}">{}</a>',
+            reverse("account_login"),
+            urlencode({"next": next_path}),
+            _("Sign in to follow"),
+        )
+    action, label = ("unfollow", _("Unfollow")) if state["following"] else ("follow", _("Follow"))
+    return format_html(
+        '<form method="post" action="{}" class="d-inline participation-follow">'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<input type="hidden" name="content_type" value="{}"><input type="hidden" name="object_id" value="{}">'
+        '<input type="hidden" name="element_key" value="{}"><input type="hidden" name="next" value="{}">'
+        '<input type="hidden" name="action" value="{}">'
+        '<button type="submit" class="btn btn-outline-primary btn-xs">{}</button></form>',
+        reverse("participation:follow"),
+        context.get("csrf_token", ""),
+        state["content_type"],
+        state["object_id"],
+        state["element_key"],
+        state["next"],
+        action,
+        label,
+    )
