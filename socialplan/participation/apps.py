@@ -6,3 +6,6 @@ class ParticipationConfig(AppConfig):
     name = "socialplan.participation"
     label = "participation"
     verbose_name = _("Participation")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the deploy check)

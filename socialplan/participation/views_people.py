@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -145,6 +146,11 @@ def privacy(request: HttpRequest) -> HttpResponse:
     context = {
         "notice": f"participation/privacy/notice_{language}.html",
         "version": personal_data.privacy_notice_version(),
+        "privacy": {
+            "controller": settings.PRIVACY_CONTROLLER,
+            "contact": settings.PRIVACY_CONTACT,
+            "dpo": settings.PRIVACY_DPO_CONTACT,
+        },
     }
     return render(request, "participation/privacy.html", context)
 

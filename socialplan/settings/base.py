@@ -272,3 +272,9 @@ PARTICIPATION_RATE_LIMITS = {
 # The version of the privacy notice (/partecipa/privacy/) participants accept at sign-up;
 # change it with the notice, and the consent recorded says which one each person accepted.
 PRIVACY_NOTICE_VERSION = os.environ.get("PRIVACY_NOTICE_VERSION", "2026-12")
+# Who the privacy notice names (GDPR art. 13): the controller with its address, where participants exercise their
+# rights and the data protection officer (an email address or a web address). Empty: the notice names the plan
+# office in general terms, and `manage.py check --deploy` warns. Raise PRIVACY_NOTICE_VERSION when they change.
+PRIVACY_CONTROLLER = os.environ.get("PRIVACY_CONTROLLER", "")
+PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT", "")
+PRIVACY_DPO_CONTACT = os.environ.get("PRIVACY_DPO_CONTACT", "")

@@ -29,10 +29,23 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+# What a public site must name in its privacy notice (GDPR art. 13).
+PRIVACY = {
+    "PRIVACY_CONTROLLER": "Città metropolitana di Torino, corso Inghilterra 7",
+    "PRIVACY_CONTACT": "dpo@example.org",
+}
+
+
 def test_check_deploy_is_clean() -> None:
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING")
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRIVACY)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_warns_while_the_privacy_notice_names_no_controller() -> None:
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", PRIVACY_CONTROLLER="", PRIVACY_CONTACT="")
+    assert result.returncode != 0
+    assert "socialplan.W001" in result.stdout + result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key() -> None:

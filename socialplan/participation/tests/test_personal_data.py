@@ -152,3 +152,34 @@ def test_an_account_without_password_is_deleted_by_typing_the_email(people, role
     assert response.status_code == 302
     assert not User.objects.filter(email="reporter@example.org").exists()
     assert list(Membership.objects.values_list("user__email", flat=True)) == ["member@example.org"]
+
+
+@pytest.mark.parametrize(
+    ("language", "controller_words", "rights_words"),
+    [
+        ("it", "Titolare del trattamento è Ente di prova", "scrivi a"),
+        ("en", "The controller is Ente di prova", "write to"),
+    ],
+)
+def test_the_privacy_notice_names_the_controller_and_contacts_when_set(
+    torino, settings, language, controller_words, rights_words
+):
+    settings.PRIVACY_CONTROLLER = "Ente di prova, via Roma 1, 10100 Torino"
+    settings.PRIVACY_CONTACT = "privacy@ente.example.org"
+    settings.PRIVACY_DPO_CONTACT = "https://ente.example.org/dpo"
+    prefix = "" if language == "it" else "/en"
+    html = Client().get(f"{prefix}/partecipa/privacy/").content.decode()
+    assert f"{controller_words}, via Roma 1, 10100 Torino." in html
+    assert f'{rights_words} <a href="mailto:privacy@ente.example.org">privacy@ente.example.org</a>' in html
+    assert '<a href="https://ente.example.org/dpo">https://ente.example.org/dpo</a>' in html
+    assert "l'ente che pubblica il piano" not in html and "the public body that publishes" not in html
+
+
+def test_the_deploy_check_warns_until_the_controller_is_named(settings):
+    from django.core.checks import run_checks
+
+    settings.PRIVACY_CONTROLLER, settings.PRIVACY_CONTACT = "", ""
+    ids = [message.id for message in run_checks(include_deployment_checks=True)]
+    assert "socialplan.W001" in ids
+    settings.PRIVACY_CONTROLLER, settings.PRIVACY_CONTACT = "Ente di prova", "privacy@ente.example.org"
+    assert "socialplan.W001" not in [message.id for message in run_checks(include_deployment_checks=True)]
