@@ -2,9 +2,8 @@
 and than a peer matcher's offline heuristic (bandiradar's). The `labelled` set is the one the score was tuned on;
 the `heldout` set was written apart and never tuned on. If a change to the score makes the ranking worse, this fails.
 
-What the issue asks and does not hold yet: beating the peer heuristic by CLEAR_MARGIN (0.1) of NDCG@5. Measured:
-+0.085 on the labelled set and +0.087 on the held-out set (+0.056 and +0.083 over the peer after the eligibility
-filter); the tests pin +0.05, what holds."""
+"Clearly beats" is `clearly_beats` (decision 0016): the 95% paired-bootstrap interval of the gain lies above zero
+and at most half the baseline's ranking error is left."""
 
 import json
 
@@ -12,11 +11,13 @@ from django.conf import settings
 from django.utils import translation
 
 from bench.matching_quality import (
-    CLEAR_MARGIN,
+    BASELINES,
     PeerProfile,
     PeerTender,
+    clearly_beats,
     evaluate,
     needed_cpv_codes,
+    paired_gain,
     peer_cpv_depth,
     peer_score,
     peer_words,
@@ -25,8 +26,6 @@ from bench.matching_quality import (
 from socialplan.ecosystem.models import CpvCode
 from socialplan.opportunities.legal_bases import load_legal_bases
 from socialplan.territory.services import load_territory
-
-PEER_MARGIN_THAT_HOLDS = 0.05
 
 
 def prepared(name: str) -> dict:
@@ -62,10 +61,9 @@ def assert_beats_both_baselines(result: dict) -> None:
     # The law matters: a keyword matcher and the peer heuristic propose who may not answer.
     assert result["naive"]["ineligible_in_top10"] > 0
     assert result["peer"]["ineligible_in_top10"] > 0
-    for baseline in ("naive", "naive_eligible"):
-        assert matcher["ndcg_at_5"] >= result[baseline]["ndcg_at_5"] + CLEAR_MARGIN, baseline
-    for baseline in ("peer", "peer_eligible"):
-        assert matcher["ndcg_at_5"] >= result[baseline]["ndcg_at_5"] + PEER_MARGIN_THAT_HOLDS, baseline
+    for baseline in BASELINES:
+        assert clearly_beats(result, baseline), (baseline, result["gains"][baseline])
+        assert result["gains"][baseline]["wins"] > result["gains"][baseline]["losses"], baseline
         assert matcher["first_relevant"] >= result[baseline]["first_relevant"], baseline
 
 
@@ -86,6 +84,19 @@ def test_the_matcher_beats_both_baselines_on_the_held_out_set(db):
     # A word of the title is not the work: a builder, not an elderly-care cooperative, builds a residence.
     assert result["top3"]["anac-elderly-residence"]["matcher"][0] == "edilizia"
     assert result["top3"]["art5-tshirts"]["matcher"][0] == "extraliberi"
+
+
+def test_a_gain_from_one_lucky_opportunity_is_not_clear():
+    lucky = paired_gain([1.0] + [0.8] * 9, [0.2] + [0.8] * 9)
+    assert lucky["gain"] == 0.08 and lucky["low"] == 0.0 and (lucky["wins"], lucky["losses"]) == (1, 0)
+    steady = paired_gain([0.9] * 10, [0.7] * 10)
+    assert steady["low"] == steady["high"] == 0.2
+    result = {"matcher": {"ndcg_at_5": 0.88}, "peer": {"ndcg_at_5": 0.8}, "gains": {"peer": lucky}}
+    assert not clearly_beats(result, "peer")  # the interval reaches zero
+    result["gains"]["peer"] = steady
+    assert not clearly_beats(result, "peer")  # above zero, but 0.12 of error left of the peer's 0.2
+    result["matcher"]["ndcg_at_5"] = 0.9
+    assert clearly_beats(result, "peer")
 
 
 def test_the_held_out_set_shares_nothing_with_the_tuning_set():

@@ -5,14 +5,21 @@ division (90000000), three for the group (90900000), four for the class
 (90910000), five for the category (90911000), and further digits below.
 Trailing zeros are not part of a code's meaning: capability 90910000 is the
 class "cleaning services" and covers every code that starts with 9091.
+
+Some groups and classes are catch-alls ("Miscellaneous business and
+business-related services", 79900000, holds reception desks and event
+organizing alike): sharing one says little, so it counts as sharing the level
+above it.
 """
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from pathlib import Path
 
 import yaml
+from django.conf import settings
 
 ATECO_CPV_FILE = Path(__file__).parent / "content" / "ateco_cpv.yaml"
 
@@ -22,6 +29,9 @@ COVERS = 1.0
 INSIDE = 0.8
 SHARED_LEVEL = {4: 0.6, 3: 0.45, 2: 0.3}
 LEVEL_NAMES = {2: "division", 3: "group", 4: "class"}
+
+# The first word of the English label of a catch-all group or class in CPV 2008.
+CATCH_ALL_WORDS = frozenset({"Miscellaneous", "Other", "Various"})
 
 # ATECO to CPV: a close correspondence (a CPV group or deeper) or a loose one (a division).
 ATECO_CLOSE = 1.0
@@ -56,7 +66,18 @@ def cpv_affinity(wanted: str, capability: str) -> tuple[float, int]:
     if capability_prefix.startswith(wanted_prefix):
         return INSIDE, 8
     shared = min(_shared_digits(wanted_prefix, capability_prefix), 4)
+    if shared > 2 and wanted_prefix[:shared] in catch_all_prefixes():
+        shared -= 1
     return SHARED_LEVEL.get(shared, 0.0), shared
+
+
+@cache
+def catch_all_prefixes() -> frozenset[str]:
+    """The meaningful digits of CPV's catch-all groups, classes and categories, from the CPV 2008 file."""
+    entries = json.loads(settings.CPV_JSON.read_text(encoding="utf-8"))
+    return frozenset(
+        cpv_prefix(entry["code"]) for entry in entries if entry["labels"]["en"].split(" ", 1)[0] in CATCH_ALL_WORDS
+    )
 
 
 @cache

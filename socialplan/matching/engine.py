@@ -57,7 +57,7 @@ from .features import (
 )
 from .text import shared_terms
 
-ALGORITHM = "1.0"
+ALGORITHM = "1.1"
 
 WEIGHTS = {
     "cpv": 0.30,

@@ -6,6 +6,7 @@ from django.utils import translation
 
 from socialplan.accounts.models import User
 from socialplan.ecosystem.models import Membership
+from socialplan.matching.engine import ALGORITHM
 from socialplan.matching.models import AlertSubscription
 from socialplan.opportunities.services import LotSpec
 from socialplan.opportunities.tests.factories import make_opportunity
@@ -126,7 +127,7 @@ def test_nobody_stops_someone_else_s_alert(client, ecosystem, setting):
 
 def test_the_api_ranks_the_organizations_of_an_opportunity_with_consortia(client, ecosystem, setting):
     body = client.get(f"/api/v1/opportunities/{setting['codesign'].pk}/organizations?limit=5").json()
-    assert body["algorithm"] == "1.0"
+    assert body["algorithm"] == ALGORITHM
     assert 0 < len(body["organizations"]) <= 5
     assert ecosystem.company.pk not in {item["organization_id"] for item in body["organizations"]}
     assert body["consortia"]["applies"] is True
