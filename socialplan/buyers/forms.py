@@ -128,6 +128,20 @@ OPPORTUNITY_FIELDS = (
     "reserved_participation",
     "youth_women_hiring_quota",
     "reward_criteria",
+    # Only some kinds use these (decision 0014: blank for the others): finance instruments,
+    "ticket_min",
+    "ticket_max",
+    "rate",
+    "tenor_months",
+    "co_financing_share",
+    # training and youth programmes,
+    "target_age_min",
+    "target_age_max",
+    "places",
+    # public assets in concession.
+    "address",
+    "area_m2",
+    "concession_years",
 )
 # Where the registry's errors go when it names the model field rather than the form's.
 ERROR_FIELDS = {"title": "title_it", "description": "description_it"}
@@ -148,7 +162,7 @@ class OpportunityForm(PortalForm):
         required=False,
     )
     instrument = forms.ChoiceField(
-        label=_("Finance instrument"),
+        label=_("Instrument"),
         choices=[("", _("Not a finance instrument")), *Opportunity.Instrument.choices],
         required=False,
     )
@@ -223,6 +237,53 @@ class OpportunityForm(PortalForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One document per line: title | address, e.g. Capitolato | https://example.org/capitolato.pdf."),
+    )
+    # Finance instruments. Ranges are the registry's to check, so that the refusal reads the same everywhere.
+    ticket_min = forms.DecimalField(
+        label=_("Minimum ticket (EUR)"),
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        help_text=_("The smallest amount one organization can receive, e.g. 10000."),
+    )
+    ticket_max = forms.DecimalField(
+        label=_("Maximum ticket (EUR)"),
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        help_text=_("The largest amount one organization can receive."),
+    )
+    rate = forms.DecimalField(
+        label=_("Interest rate (%)"),
+        required=False,
+        max_digits=6,
+        decimal_places=3,
+        help_text=_("Yearly, e.g. 1.5; leave blank for a grant."),
+    )
+    tenor_months = forms.IntegerField(
+        label=_("Tenor (months)"), required=False, help_text=_("How long the loan or guarantee lasts.")
+    )
+    co_financing_share = forms.DecimalField(
+        label=_("Co-financing required (%)"),
+        required=False,
+        max_digits=5,
+        decimal_places=2,
+        help_text=_("The share of the project the organization pays itself, e.g. 20."),
+    )
+    # Training and youth programmes.
+    target_age_min = forms.IntegerField(label=_("Minimum age"), required=False, help_text=_("In years, e.g. 16."))
+    target_age_max = forms.IntegerField(label=_("Maximum age"), required=False, help_text=_("In years, e.g. 29."))
+    places = forms.IntegerField(label=_("Places"), required=False, help_text=_("How many people the programme takes."))
+    # Public assets in concession.
+    address = forms.CharField(
+        label=_("Address of the asset"),
+        required=False,
+        max_length=300,
+        help_text=_("Street, number and comune, e.g. Via Nizza 12, Torino."),
+    )
+    area_m2 = forms.DecimalField(label=_("Area (m²)"), required=False, max_digits=10, decimal_places=2)
+    concession_years = forms.IntegerField(
+        label=_("Concession (years)"), required=False, help_text=_("How long the concession lasts.")
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -26,6 +26,30 @@ def url(name: str, *args, language: str = "en") -> str:
         return reverse(name, args=args)
 
 
+def form_data(bases: dict, **changes) -> dict:
+    """The opportunity form as a member fills it to publish a reserved contract; `None` leaves a field out."""
+    data = {
+        "kind": "reserved_contract",
+        "legal_basis": bases["dlgs36-2023-art61"].pk,
+        "title_it": "Pulizia delle biblioteche civiche",
+        "title_en": "Cleaning of the town libraries",
+        "description_it": "Pulizia di dodici biblioteche.",
+        "cpv_codes": "90911200-5",
+        "value": "180000",
+        "lots": "1 | Biblioteche nord | 90000 | 90911200\n2 | Biblioteche sud | 90000 |",
+        "whole_area": "on",
+        "published_on": "2026-09-01",
+        "deadline": "2026-10-15T12:00",
+        "min_disadvantaged_share": "35",
+        "reserved_participation": "res-ws",
+        "reward_criteria": [],
+        "documents": "Capitolato | https://example.org/capitolato.pdf",
+        "action": "publish",
+    }
+    data.update(changes)
+    return {name: value for name, value in data.items() if value is not None}
+
+
 @dataclass
 class People:
     office: User

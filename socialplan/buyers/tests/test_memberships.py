@@ -25,6 +25,7 @@ def test_a_user_asks_to_act_for_a_registered_buyer_and_the_office_approves(clien
     client.force_login(setting.people.office)
     queue = client.get(url("buyers:requests")).content.decode()
     assert "stranger@example.org" in queue and "asks to act for Comune di Torino" in queue
+    assert f'action="{url("buyers:decide", request.pk)}"' in queue and f'id="note-{request.pk}"' in queue
     assert client.post(url("buyers:decide", request.pk), {"decision": "approve"}).status_code == 302
 
     client.force_login(stranger)

@@ -5,46 +5,21 @@ import pytest
 from socialplan.buyers.models import OpportunityDraft
 from socialplan.opportunities.models import Opportunity
 
-from .conftest import url
-
-
-def form_data(setting, legal_bases, **changes):
-    data = {
-        "kind": "reserved_contract",
-        "legal_basis": legal_bases["dlgs36-2023-art61"].pk,
-        "title_it": "Pulizia delle biblioteche civiche",
-        "title_en": "Cleaning of the town libraries",
-        "description_it": "Pulizia di dodici biblioteche.",
-        "cpv_codes": "90911200-5",
-        "value": "180000",
-        "lots": "1 | Biblioteche nord | 90000 | 90911200\n2 | Biblioteche sud | 90000 |",
-        "whole_area": "on",
-        "published_on": "2026-09-01",
-        "deadline": "2026-10-15T12:00",
-        "min_disadvantaged_share": "35",
-        "reserved_participation": "res-ws",
-        "reward_criteria": [],
-        "documents": "Capitolato | https://example.org/capitolato.pdf",
-        "action": "publish",
-    }
-    data.update(changes)
-    return {name: value for name, value in data.items() if value is not None}
+from .conftest import form_data, url
 
 
 def test_a_member_saves_a_draft_publishes_it_edits_and_closes_it(client, setting, legal_bases):
     client.force_login(setting.people.member)
     assert client.get(url("buyers:new_opportunity", setting.buyer.pk, language="it")).status_code == 200
 
-    response = client.post(
-        url("buyers:new_opportunity", setting.buyer.pk), form_data(setting, legal_bases, action="save")
-    )
+    response = client.post(url("buyers:new_opportunity", setting.buyer.pk), form_data(legal_bases, action="save"))
     draft = OpportunityDraft.objects.get()
     assert response["Location"] == url("buyers:draft", draft.pk)
     assert not Opportunity.objects.filter(title_it="Pulizia delle biblioteche civiche").exists()
     page = client.get(url("buyers:draft", draft.pk)).content.decode()
     assert "Cleaning of the town libraries" in page and "Biblioteche nord" in page
 
-    response = client.post(url("buyers:draft", draft.pk), form_data(setting, legal_bases))
+    response = client.post(url("buyers:draft", draft.pk), form_data(legal_bases))
     assert response.status_code == 302
     published = Opportunity.objects.get(title_it="Pulizia delle biblioteche civiche")
     assert (published.buyer, published.status, published.source) == (setting.buyer, "open", "manual")
@@ -62,7 +37,7 @@ def test_a_member_saves_a_draft_publishes_it_edits_and_closes_it(client, setting
     assert url("matches:organizations", published.pk) in area
     assert "Status: <strong>Open</strong>" in area
 
-    edited = form_data(setting, legal_bases, title_en="Cleaning of the civic libraries", action=None)
+    edited = form_data(legal_bases, title_en="Cleaning of the civic libraries", action=None)
     assert client.post(url("buyers:edit_opportunity", published.pk), edited).status_code == 302
     published.refresh_from_db()
     assert published.title_en == "Cleaning of the civic libraries" and published.status == "open"
@@ -100,7 +75,7 @@ def test_the_registry_refuses_on_the_field_and_nothing_is_written(
         changes["legal_basis"] = legal_bases[changes["legal_basis"]].pk
     client.force_login(setting.people.member)
     before = Opportunity.objects.count()
-    response = client.post(url("buyers:new_opportunity", setting.buyer.pk), form_data(setting, legal_bases, **changes))
+    response = client.post(url("buyers:new_opportunity", setting.buyer.pk), form_data(legal_bases, **changes))
     assert response.status_code == 400
     errors = response.context["form"].errors
     assert message in " ".join(errors[field]), errors
@@ -117,7 +92,7 @@ def test_nobody_but_the_buyer_s_members_sees_or_changes_its_opportunities(client
     for name, pk in (("area", setting.buyer.pk), ("new_opportunity", setting.buyer.pk), ("draft", draft.pk)):
         assert client.get(url(f"buyers:{name}", pk)).status_code == 403
     assert client.get(url("buyers:edit_opportunity", opportunity.pk)).status_code == 403
-    data = form_data(setting, legal_bases, title_it="Presa", action=None)
+    data = form_data(legal_bases, title_it="Presa", action=None)
     assert client.post(url("buyers:edit_opportunity", opportunity.pk), data).status_code == 403
     assert client.post(url("buyers:draft", draft.pk), {**data, "action": "publish"}).status_code == 403
     assert client.post(url("buyers:close", opportunity.pk)).status_code == 403
