@@ -13,8 +13,10 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from socialplan.participation import notifications
+from socialplan.participation.links import url_with_ids
 
 register = template.Library()
 
@@ -22,6 +24,26 @@ register = template.Library()
 @register.simple_tag
 def content_type_id(obj: models.Model) -> int:
     return ContentType.objects.get_for_model(type(obj)).pk
+
+
+@register.simple_tag
+def id_url(name: str, *ids: int) -> str:
+    """`{% url %}` for URLs whose arguments are ids, at a fraction of its cost (see `links`)."""
+    return url_with_ids(name, *ids)
+
+
+@register.simple_tag
+def report_link(obj: models.Model) -> SafeString:
+    """The link to report a contribution to the moderators (one under each comment: a tag, not an include)."""
+    if not obj.pk:
+        return SafeString("")
+    return format_html(
+        '<a class="participation-report-link small" href="{}" rel="nofollow">{}'
+        '<span class="visually-hidden"> {}</span></a>',
+        url_with_ids("participation:report", ContentType.objects.get_for_model(type(obj)).pk, obj.pk),
+        pgettext("abuse report", "Report"),
+        _("this contribution to the moderators"),
+    )
 
 
 @register.simple_tag(takes_context=True)
@@ -78,7 +100,7 @@ def follow_button(context: template.Context, obj: models.Model | None = None, el
         '<input type="hidden" name="element_key" value="{}"><input type="hidden" name="next" value="{}">'
         '<input type="hidden" name="action" value="{}">'
         '<button type="submit" class="btn btn-outline-primary btn-xs">{}</button></form>',
-        reverse("participation:follow"),
+        url_with_ids("participation:follow"),
         context.get("csrf_token", ""),
         state["content_type"],
         state["object_id"],
