@@ -6,9 +6,10 @@ written; each write is one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -135,21 +136,38 @@ def _save(
 
 
 def prepare_imported_opportunity(
-    opportunity: Opportunity, *, cpv_codes: Sequence[CpvCode | str], lots: Sequence[LotSpec]
+    opportunity: Opportunity,
+    *,
+    cpv_codes: Sequence[CpvCode | str],
+    lots: Sequence[LotSpec],
+    fields: Collection[str],
 ) -> list[tuple[Lot, list[CpvCode]]]:
     """The checks of `create_opportunity`, for a writer in bulk: no query per opportunity; returns the lots' rows.
 
     The caller vouches for what only the database could tell: its CPV codes are known ones, its legal basis
     (with its value caps prefetched) and its buyer are rows it loaded or is about to create, and its ocid is
-    unique because it looked it up. Every other rule is the hand-entry one. Raise a ValidationError keyed by
+    unique because it looked it up. Each field's own checks run on `fields`, the ones it set (with their
+    translations): the others hold the model's defaults or what the registry accepted when they were written.
+    Every other rule is the hand-entry one, the checks across fields whole. Raise a ValidationError keyed by
     field; nothing is written.
     """
     errors: dict[str, list[str]] = {}
-    _check(opportunity, list(cpv_codes), errors, vouched=("legal_basis", "buyer"))
+    _check(opportunity, list(cpv_codes), errors, vouched=_unset_fields(frozenset(fields)) | {"legal_basis", "buyer"})
     rows = _lots(opportunity, lots, errors)
     if errors:
         raise ValidationError(errors)
     return rows
+
+
+@cache
+def _unset_fields(fields: frozenset[str]) -> frozenset[str]:
+    """The fields other than these and their translations ("title_it" and "title_en" are "title")."""
+    return frozenset(
+        model_field.name
+        for model_field in Opportunity._meta.fields
+        if model_field.name not in fields
+        and getattr(getattr(model_field, "translated_field", None), "name", None) not in fields
+    )
 
 
 def _check(
@@ -157,10 +175,13 @@ def _check(
     codes: Sequence[CpvCode | str],
     errors: dict[str, list[str]],
     *,
-    vouched: Sequence[str] = (),
+    vouched: Collection[str] = (),
 ) -> None:
-    """The field checks, uniqueness and constraints, then the checks across fields; `vouched` skips the queries."""
-    checks = [lambda: opportunity.clean_fields(exclude=list(vouched))]
+    """The field checks, uniqueness and constraints, then the checks across fields.
+
+    `vouched`: fields a writer in bulk answers for, left out of the field checks; with them go the queries.
+    """
+    checks = [lambda: opportunity.clean_fields(exclude=vouched)]
     if not vouched:
         checks += [opportunity.validate_unique, opportunity.validate_constraints]
     for validate in checks:
