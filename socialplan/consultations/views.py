@@ -89,6 +89,10 @@ def _render_page(
         "page": page,
         "status": consultation.status(),
         "is_open": consultation.is_open(),
+        # Read once: the comments' templates ask on every comment, and each `request.user` lookup goes through a
+        # lazy object.
+        "signed_in": request.user.is_authenticated,
+        "writing": replying,
         "sort": sort,
         "sorts": [(selectors.SORT_NEWEST, _("Newest first")), (selectors.SORT_SUPPORTED, _("Most supported first"))],
         "general_form": form_at("general", lambda: CommentForm(auto_id="general-%s")),
