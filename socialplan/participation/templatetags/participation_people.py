@@ -22,11 +22,6 @@ register = template.Library()
 
 
 @register.simple_tag
-def content_type_id(obj: models.Model) -> int:
-    return ContentType.objects.get_for_model(type(obj)).pk
-
-
-@register.simple_tag
 def id_url(name: str, *ids: int) -> str:
     """`{% url %}` for URLs whose arguments are ids, at a fraction of its cost (see `links`)."""
     return url_with_ids(name, *ids)
